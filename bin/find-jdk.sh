@@ -1,0 +1,29 @@
+# Sourced by ./build and ./gale: points JAVA_HOME at a JDK 25 or newer.
+# Order: $GALE_JAVA_HOME, $JAVA_HOME, `java` on the PATH, then the usual install folders.
+
+gale_java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+}
+
+gale_find_jdk() {
+  local candidates=() c major
+  [ -n "${GALE_JAVA_HOME:-}" ] && candidates+=("$GALE_JAVA_HOME")
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -d "$c" ] && candidates+=("$c")
+  done
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    major=$(gale_java_major "$c")
+    if [ -n "$major" ] && [ "$major" -ge 25 ]; then
+      export JAVA_HOME="$c"
+      return 0
+    fi
+  done
+  echo "gale: no JDK 25 or newer found (looked at GALE_JAVA_HOME, JAVA_HOME, PATH and /usr/lib/jvm). Install one, e.g. Temurin 25, or set GALE_JAVA_HOME." >&2
+  return 1
+}
