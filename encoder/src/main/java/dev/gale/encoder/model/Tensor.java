@@ -45,6 +45,20 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data,
         };
     }
 
+    /** dst[dstOffset + i] += row {@code row} of this (rows, width) tensor, for i in [0, width). */
+    public void addRowTo(long row, int width, float[] dst, int dstOffset) {
+        long base = row * width;
+        if (dtype == DType.F32) {
+            for (int i = 0; i < width; i++) {
+                dst[dstOffset + i] += data.getAtIndex(F32, base + i);
+            }
+        } else {
+            for (int i = 0; i < width; i++) {
+                dst[dstOffset + i] += getFloat(base + i);
+            }
+        }
+    }
+
     /** The stored data converted to float, in storage order. */
     public float[] toFloatArray() {
         long n = elementCount();

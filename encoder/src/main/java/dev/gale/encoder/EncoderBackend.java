@@ -1,0 +1,22 @@
+package dev.gale.encoder;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Runs a whole encoder forward pass over a padding-free batch. One call per batch, not per operation,
+ * so a device backend can plan the graph and keep activations on the device.
+ */
+public interface EncoderBackend extends AutoCloseable {
+
+    /** The last hidden states, (tokens, hidden) row-major. */
+    float[] hiddenStates(TokenBatch batch);
+
+    /**
+     * Pooled sentence vectors written into {@code out} as (sequences, pooling.outputSize(hidden)) float32,
+     * row-major, starting at byte 0.
+     */
+    void embed(TokenBatch batch, PoolingConfig pooling, MemorySegment out);
+
+    @Override
+    void close();
+}

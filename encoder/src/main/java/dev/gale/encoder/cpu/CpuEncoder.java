@@ -1,0 +1,153 @@
+package dev.gale.encoder.cpu;
+
+import dev.gale.encoder.EncoderBackend;
+import dev.gale.encoder.Pooling;
+import dev.gale.encoder.PoolingConfig;
+import dev.gale.encoder.TokenBatch;
+import dev.gale.encoder.bert.BertEmbeddings;
+import dev.gale.encoder.bert.BertLayer;
+import dev.gale.encoder.bert.BertModel;
+import dev.gale.encoder.model.BertConfig;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+/**
+ * The pure-Java CPU backend: the BERT forward pass over a padding-free batch, on all cores.
+ * <pre>
+ *   T tokens in the batch   H hidden   I intermediate   N heads   D head size = H / N
+ *
+ *   x (T,H) = LayerNorm(word[id] + position[p] + type[tt])
+ *   per layer:
+ *     qkv (T,3H) = x Wqkv + bqkv
+ *     ctx (T,H)  = softmax(Q K^T / sqrt D) V        per (sequence, head), no padding
+ *     a   (T,H)  = LayerNorm(ctx Wo + bo + x)
+ *     f   (T,I)  = gelu(a Wi + bi)
+ *     x   (T,H)  = LayerNorm(f Wout + bout + a)
+ * </pre>
+ * Thread-safe: every call works in its own activation buffers; the pool is shared.
+ */
+public final class CpuEncoder implements EncoderBackend {
+    /** Rows per parallel task: a multiple of the matmul tile height, small enough to balance two cores. */
+    private static final int ROWS_PER_TASK = 16;
+
+    private final BertModel model;
+    private final BertConfig config;
+    private final ForkJoinPool pool;
+
+    public CpuEncoder(BertModel model, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.model = model;
+        this.config = model.config();
+        this.pool = new ForkJoinPool(threads);
+    }
+
+    @Override
+    public float[] hiddenStates(TokenBatch batch) {
+        int tokens = batch.tokenCount();
+        int hidden = config.hiddenSize();
+        int maxLength = batch.maxLength();
+        if (maxLength > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("a sequence has " + maxLength + " tokens, more than the model's "
+                    + config.maxPositionEmbeddings() + " positions; truncate it first");
+        }
+        float[] x = new float[tokens * hidden];
+        float[] a = new float[tokens * hidden];
+        float[] ctx = new float[tokens * hidden];
+        float[] qkv = new float[tokens * 3 * hidden];
+        float[] f = new float[tokens * config.intermediateSize()];
+
+        embeddings(batch, x);
+        for (BertLayer layer : model.layers()) {
+            forRows(tokens, (r0, r1) -> MatMul.matmul(x, layer.qkvWeight(), layer.qkvBias(), qkv, hidden, 3 * hidden, r0, r1, false));
+            selfAttention(batch, qkv, ctx);
+            forRows(tokens, (r0, r1) -> {
+                MatMul.matmul(ctx, layer.attentionOutputWeight(), layer.attentionOutputBias(), a, hidden, hidden, r0, r1, false);
+                Norms.addLayerNorm(a, x, layer.attentionLayerNormWeight(), layer.attentionLayerNormBias(), config.layerNormEps(), hidden, r0, r1);
+                MatMul.matmul(a, layer.intermediateWeight(), layer.intermediateBias(), f, hidden, config.intermediateSize(), r0, r1, true);
+                MatMul.matmul(f, layer.outputWeight(), layer.outputBias(), x, config.intermediateSize(), hidden, r0, r1, false);
+                Norms.addLayerNorm(x, a, layer.outputLayerNormWeight(), layer.outputLayerNormBias(), config.layerNormEps(), hidden, r0, r1);
+            });
+        }
+        return x;
+    }
+
+    @Override
+    public void embed(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
+        int hidden = config.hiddenSize();
+        long needed = (long) batch.sequenceCount() * pooling.outputSize(hidden) * Float.BYTES;
+        if (out.byteSize() < needed) {
+            throw new IllegalArgumentException("output holds " + out.byteSize() + " bytes, the batch needs " + needed);
+        }
+        float[] states = hiddenStates(batch);
+        float[] scratch = new float[hidden];
+        for (int s = 0; s < batch.sequenceCount(); s++) {
+            Pooling.pool(states, hidden, batch.start(s), batch.length(s), pooling, out, s, scratch);
+        }
+    }
+
+    private void embeddings(TokenBatch batch, float[] x) {
+        BertEmbeddings e = model.embeddings();
+        int hidden = config.hiddenSize();
+        for (int s = 0; s < batch.sequenceCount(); s++) {
+            int start = batch.start(s);
+            for (int p = 0; p < batch.length(s); p++) {
+                int row = start + p;
+                int id = batch.id(row);
+                int type = batch.typeId(row);
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " at sequence " + s + " is outside the vocabulary of " + config.vocabSize());
+                }
+                if (type < 0 || type >= config.typeVocabSize()) {
+                    throw new IllegalArgumentException("token type id " + type + " at sequence " + s + " is outside [0, " + config.typeVocabSize() + ")");
+                }
+                e.wordEmbeddings().addRowTo(id, hidden, x, row * hidden);
+                e.positionEmbeddings().addRowTo(p, hidden, x, row * hidden);
+                e.tokenTypeEmbeddings().addRowTo(type, hidden, x, row * hidden);
+            }
+        }
+        forRows(batch.tokenCount(), (r0, r1) ->
+                Norms.addLayerNorm(x, null, e.layerNormWeight(), e.layerNormBias(), config.layerNormEps(), hidden, r0, r1));
+    }
+
+    private void selfAttention(TokenBatch batch, float[] qkv, float[] ctx) {
+        int heads = config.numAttentionHeads();
+        int headSize = config.headSize();
+        int hidden = config.hiddenSize();
+        int maxLength = batch.maxLength();
+        int tasks = batch.sequenceCount() * heads;
+        ThreadLocal<Attention.Scratch> scratch = ThreadLocal.withInitial(() -> new Attention.Scratch(headSize, maxLength));
+        parallel(tasks, task -> {
+            int s = task / heads;
+            Attention.attend(qkv, ctx, batch.start(s), batch.length(s), hidden, task % heads, headSize, scratch.get());
+        });
+    }
+
+    private interface RowRange {
+        void run(int rowStart, int rowEnd);
+    }
+
+    private void forRows(int rows, RowRange body) {
+        int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        parallel(tasks, t -> body.run(t * ROWS_PER_TASK, Math.min(rows, (t + 1) * ROWS_PER_TASK)));
+    }
+
+    private void parallel(int tasks, IntConsumer body) {
+        if (tasks <= 1 || pool.getParallelism() == 1) {
+            for (int t = 0; t < tasks; t++) {
+                body.accept(t);
+            }
+            return;
+        }
+        pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(body)).join();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+    }
+}
