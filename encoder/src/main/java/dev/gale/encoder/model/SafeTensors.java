@@ -99,10 +99,16 @@ public final class SafeTensors {
     }
 
     /**
-     * Writes {@code tensors} (stored order and shape as given; a transposed tensor is written in its
+     * Writes the floating-point {@code tensors} (stored order and shape as given; a transposed tensor is written in its
      * Hugging Face layout) as F32 safetensors, via a temporary file renamed at the end.
      */
-    public static void writeF32(Path file, Map<String, Tensor> tensors) throws IOException {
+    public static void writeF32(Path file, Map<String, Tensor> allTensors) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        allTensors.forEach((name, t) -> {
+            if (t.dtype().isFloating()) {
+                tensors.put(name, t);
+            }
+        });
         StringBuilder header = new StringBuilder("{");
         long offset = 0;
         for (Tensor t : tensors.values()) {
@@ -126,13 +132,11 @@ public final class SafeTensors {
         try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length).array());
             out.write(headerBytes);
-            ByteBuffer buf = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
             for (Tensor t : tensors.values()) {
                 float[] values = WeightMap.hfLayout(t);
-                for (float v : values) {
-                    buf.clear();
-                    out.write(buf.putFloat(v).array());
-                }
+                ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                bytes.asFloatBuffer().put(values);
+                out.write(bytes.array());
             }
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

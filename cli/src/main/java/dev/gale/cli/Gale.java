@@ -1,0 +1,61 @@
+package dev.gale.cli;
+
+import dev.gale.encoder.model.ModelLoadException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gale} command. */
+@Command(name = "gale", mixinStandardHelpOptions = true, versionProvider = Gale.Version.class,
+        description = "Run BERT-family transformer encoders in pure Java: text in, embeddings out.",
+        subcommands = {EmbedCommand.class, TokenizeCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Gale {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Gale());
+        cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? BAD_INPUT : FAILURE);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("gale: " + oneLine(e));
+            return isBadInput(e) ? BAD_INPUT : FAILURE;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println("gale: " + e.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            return BAD_INPUT;
+        });
+        return cli.execute(args);
+    }
+
+    /** Errors caused by what the user gave us (a file, a flag, the data) rather than by Gale. */
+    static boolean isBadInput(Throwable e) {
+        return e instanceof ModelLoadException || e instanceof BadInputException || e instanceof IllegalArgumentException
+                || e instanceof java.nio.file.NoSuchFileException || e instanceof java.nio.file.AccessDeniedException;
+    }
+
+    static String oneLine(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            message = e.getMessage() + ": no such file";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            message = e.getMessage() + ": permission denied";
+        }
+        if (message == null || message.isBlank()) {
+            message = e.getClass().getSimpleName();
+        }
+        return message.lines().findFirst().orElse(message);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Gale.class.getPackage().getImplementationVersion();
+            return new String[]{"gale " + (v == null ? "development build" : v) + ", Java " + Runtime.version()};
+        }
+    }
+}

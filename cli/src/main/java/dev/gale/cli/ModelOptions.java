@@ -1,0 +1,62 @@
+package dev.gale.cli;
+
+import dev.gale.encoder.EmbeddingModel;
+import dev.gale.encoder.PoolingConfig;
+import dev.gale.encoder.model.BuiltinModel;
+import picocli.CommandLine.Option;
+
+/** Options that choose and configure a model, shared by every command that runs one. */
+final class ModelOptions {
+    @Option(names = {"-m", "--model"}, paramLabel = "<dir|file|alias>",
+            description = "Model: a built-in alias (all-minilm-l6-v2, bge-small-en-v1.5), a Hugging Face directory "
+                    + "(config.json, model.safetensors, tokenizer.json) or an ONNX export (.onnx with tokenizer.json). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String model = BuiltinModel.DEFAULT.alias();
+
+    @Option(names = "--pooling", paramLabel = "<cls|mean|max>", converter = PoolingConverter.class,
+            description = "Pooling (default: the model's sentence-transformers config, else mean).")
+    PoolingConfig.Mode pooling;
+
+    @Option(names = "--normalize", negatable = true, fallbackValue = "true",
+            description = "L2-normalize embeddings (default: the model's config).")
+    Boolean normalize;
+
+    @Option(names = "--dimensions", paramLabel = "N",
+            description = "Keep the first N dimensions and renormalize (Matryoshka).")
+    int dimensions;
+
+    @Option(names = "--max-length", paramLabel = "N",
+            description = "Tokens per text, special tokens included; longer texts are truncated (default: the model's).")
+    int maxLength;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
+    int threads;
+
+    EmbeddingModel.Options toOptions() {
+        if (dimensions < 0) {
+            throw new IllegalArgumentException("--dimensions must be positive, got " + dimensions);
+        }
+        if (maxLength < 0 || maxLength == 1) {
+            throw new IllegalArgumentException("--max-length must be at least 2, got " + maxLength);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be positive, got " + threads);
+        }
+        return new EmbeddingModel.Options(pooling, normalize, dimensions, maxLength, threads, 0);
+    }
+
+    EmbeddingModel load() {
+        return EmbeddingModel.load(model, toOptions());
+    }
+
+    static final class PoolingConverter implements picocli.CommandLine.ITypeConverter<PoolingConfig.Mode> {
+        @Override
+        public PoolingConfig.Mode convert(String value) {
+            try {
+                return PoolingConfig.Mode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a pooling mode (expected cls, mean or max)");
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.gale.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gale.encoder.EmbeddingModel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gale command end to end: files in, JSONL out, and one clear line with exit 2 for bad input. */
+class GaleCommandTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void captureStderr() {
+        savedErr = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStderr() {
+        System.setErr(savedErr);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void embedWritesOneLinePerInputInOrder() throws IOException {
+        List<String> texts = List.of("The cat sits on the mat.", "", "Ünïcödé and 漢字 😀", "many words ".repeat(400), "last line");
+        Path input = dir.resolve("in.txt");
+        Files.write(input, texts, StandardCharsets.UTF_8);
+        Path output = dir.resolve("out.jsonl");
+        assertEquals(0, Gale.run("embed", "--input", input.toString(), "--output", output.toString(), "--dimensions", "128"), stderr());
+
+        List<String> lines = Files.readAllLines(output);
+        assertEquals(texts.size(), lines.size());
+        try (EmbeddingModel model = EmbeddingModel.load("all-minilm-l6-v2", new EmbeddingModel.Options(null, null, 128, 0, 0, 0))) {
+            List<float[]> expected = model.embed(texts);
+            ObjectMapper json = new ObjectMapper();
+            for (int i = 0; i < texts.size(); i++) {
+                JsonNode embedding = json.readTree(lines.get(i)).get("embedding");
+                float[] actual = new float[embedding.size()];
+                for (int j = 0; j < actual.length; j++) {
+                    actual[j] = embedding.get(j).floatValue();
+                }
+                // a few ulps apart at most: Vector API code gives slightly different exp/sum rounding before and after JIT
+                assertArrayEquals(expected.get(i), actual, 1e-6f, "line " + i);
+            }
+        }
+        assertTrue(stderr().contains("embedded 5 texts"), stderr());
+        assertTrue(stderr().contains("1 truncated"), stderr());
+    }
+
+    @Test
+    void jsonlKeepsOtherFields() throws IOException {
+        Path input = dir.resolve("in.jsonl");
+        Files.writeString(input, "{\"id\": 7, \"text\": \"hello\"}\n{\"text\": \"world\", \"meta\": {\"a\": [1]}}\n");
+        Path output = dir.resolve("out.jsonl");
+        assertEquals(0, Gale.run("embed", "-q", "-i", input.toString(), "-o", output.toString()), stderr());
+        List<String> lines = Files.readAllLines(output);
+        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        assertEquals(7, first.get("id").asInt());
+        assertEquals(384, first.get("embedding").size());
+        assertFalse(first.has("text"));
+        assertEquals("{\"a\":[1]}", new ObjectMapper().readTree(lines.get(1)).get("meta").toString());
+    }
+
+    @Test
+    void invalidUtf8NamesTheLineAndLeavesNoOutput() throws IOException {
+        Path input = dir.resolve("bad.txt");
+        Files.write(input, new byte[]{'o', 'k', '\n', 'b', 'a', (byte) 0xC3, (byte) 0x28, '\n'});
+        Path output = dir.resolve("out.jsonl");
+        assertEquals(2, Gale.run("embed", "-i", input.toString(), "-o", output.toString()));
+        assertEquals("gale: " + input + ":2: invalid UTF-8", stderr().lines().filter(l -> l.startsWith("gale:")).findFirst().orElse(stderr()));
+        assertFalse(Files.exists(output));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(input), files.toList(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLine() throws IOException {
+        Path empty = dir.resolve("empty.txt");
+        Files.writeString(empty, "");
+        Path jsonl = dir.resolve("in.jsonl");
+        Files.writeString(jsonl, "{\"text\": \"fine\"}\n{\"body\": \"no text field\"}\n");
+        Path out = dir.resolve("o.jsonl");
+
+        assertEquals(2, Gale.run("embed", "-i", empty.toString(), "-o", out.toString()));
+        assertEquals(2, Gale.run("embed", "-i", jsonl.toString(), "-o", out.toString()));
+        assertEquals(2, Gale.run("embed", "--model", "no-such-model", "-i", jsonl.toString()));
+        assertEquals(2, Gale.run("embed", "--pooling", "median"));
+        assertEquals(2, Gale.run("embed", "--no-such-flag"));
+        assertEquals(2, Gale.run("embed", "--dimensions", "4096", "-i", jsonl.toString(), "-o", out.toString()));
+        assertFalse(Files.exists(out));
+        List<String> lines = stderr().lines().filter(l -> l.startsWith("gale:")).toList();
+        assertEquals(6, lines.size(), stderr());
+        assertEquals("gale: " + empty + ": empty input, expected one text per line", lines.get(0));
+        assertEquals("gale: " + jsonl + ":2: field 'text' is missing", lines.get(1));
+        assertTrue(lines.get(2).startsWith("gale: model 'no-such-model' is neither a built-in model"), lines.get(2));
+        assertTrue(lines.get(3).contains("'median' is not a pooling mode (expected cls, mean or max)"), lines.get(3));
+        assertTrue(lines.get(4).contains("Unknown option: '--no-such-flag'"), lines.get(4));
+        assertEquals("gale: dimensions 4096 exceeds the model's hidden size 384", lines.get(5));
+    }
+
+    @Test
+    void tokenizeWritesIds() throws IOException {
+        Path input = dir.resolve("in.txt");
+        Files.writeString(input, "Hello, world!\n");
+        Path output = dir.resolve("ids.jsonl");
+        assertEquals(0, Gale.run("tokenize", "-i", input.toString(), "-o", output.toString(), "--tokens"), stderr());
+        // bert-base-uncased vocabulary: [CLS]=101, hello=7592, ','=1010, world=2088, '!'=999, [SEP]=102
+        assertEquals("{\"ids\":[101,7592,1010,2088,999,102],\"tokens\":[\"[CLS]\",\"hello\",\",\",\"world\",\"!\",\"[SEP]\"]}",
+                Files.readString(output).strip());
+    }
+}

@@ -1,0 +1,176 @@
+package dev.gale.encoder;
+
+import dev.gale.encoder.bert.BertModel;
+import dev.gale.encoder.cpu.CpuEncoder;
+import dev.gale.encoder.model.BertConfig;
+import dev.gale.encoder.model.LoadedModel;
+import dev.gale.encoder.model.ModelLoader;
+import dev.gale.encoder.tokenizer.Encoding;
+import dev.gale.encoder.tokenizer.Tokenizer;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Text in, sentence embeddings out:
+ * <pre>{@code
+ * try (EmbeddingModel model = EmbeddingModel.load("all-minilm-l6-v2")) {
+ *     List<float[]> vectors = model.embed(List.of("first text", "second text"));
+ * }
+ * }</pre>
+ * The model is a built-in alias, a Hugging Face directory or an ONNX export (see {@link ModelLoader}).
+ * Safe to call from several threads at once.
+ */
+public final class EmbeddingModel implements AutoCloseable {
+
+    /**
+     * Choices over the model's own defaults. Null / 0 fields keep the model's value.
+     *
+     * @param pooling        pooling mode, or null for the model's
+     * @param normalize      L2-normalize the output, or null for the model's
+     * @param dimensions     keep the first N dimensions and renormalize (Matryoshka), or 0 for all
+     * @param maxLength      tokens per text including special tokens (longer texts are truncated), or 0 for the model's
+     * @param threads        CPU threads, or 0 for all available cores
+     * @param maxBatchTokens tokens per encoder batch, bounding activation memory
+     */
+    public record Options(PoolingConfig.Mode pooling, Boolean normalize, int dimensions, int maxLength, int threads, int maxBatchTokens) {
+        public static final int DEFAULT_MAX_BATCH_TOKENS = 8192;
+
+        public Options {
+            if (dimensions < 0 || maxLength < 0 || threads < 0 || maxBatchTokens < 0) {
+                throw new IllegalArgumentException("options must not be negative");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(null, null, 0, 0, 0, 0);
+        }
+    }
+
+    private final Arena arena;
+    private final LoadedModel loaded;
+    private final EncoderBackend encoder;
+    private final PoolingConfig pooling;
+    private final int maxLength;
+    private final int maxBatchTokens;
+
+    private EmbeddingModel(Arena arena, LoadedModel loaded, Options options) {
+        this.arena = arena;
+        this.loaded = loaded;
+        BertConfig config = loaded.config();
+        if (options.maxLength() > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("max length " + options.maxLength() + " exceeds the model's "
+                    + config.maxPositionEmbeddings() + " positions");
+        }
+        this.maxLength = options.maxLength() > 0 ? options.maxLength() : loaded.maxLength();
+        PoolingConfig p = loaded.pooling();
+        if (options.pooling() != null) {
+            p = p.withMode(options.pooling());
+        }
+        if (options.normalize() != null) {
+            p = p.withNormalize(options.normalize());
+        }
+        p = p.withDimensions(options.dimensions());
+        p.outputSize(config.hiddenSize());
+        this.pooling = p;
+        this.maxBatchTokens = Math.max(options.maxBatchTokens() > 0 ? options.maxBatchTokens() : Options.DEFAULT_MAX_BATCH_TOKENS, maxLength);
+        int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+        this.encoder = new CpuEncoder(BertModel.load(config, loaded.weights()), threads);
+    }
+
+    public static EmbeddingModel load(String model) {
+        return load(model, Options.defaults());
+    }
+
+    public static EmbeddingModel load(String model, Options options) {
+        Arena arena = Arena.ofShared();
+        try {
+            return new EmbeddingModel(arena, ModelLoader.load(model, arena), options);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public float[] embed(String text) {
+        return embed(List.of(text)).getFirst();
+    }
+
+    public List<float[]> embed(List<String> texts) {
+        int dims = dimensions();
+        float[] flat = new float[texts.size() * dims];
+        embed(tokenize(texts), MemorySegment.ofArray(flat));
+        List<float[]> result = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            float[] v = new float[dims];
+            System.arraycopy(flat, i * dims, v, 0, dims);
+            result.add(v);
+        }
+        return result;
+    }
+
+    /** Embeds already tokenized texts into {@code out}, (encodings, dimensions) float32 row-major. */
+    public void embed(List<Encoding> encodings, MemorySegment out) {
+        long rowBytes = (long) dimensions() * Float.BYTES;
+        int first = 0;
+        while (first < encodings.size()) {
+            int end = first;
+            int tokens = 0;
+            while (end < encodings.size() && (end == first || tokens + encodings.get(end).ids().length <= maxBatchTokens)) {
+                tokens += encodings.get(end).ids().length;
+                end++;
+            }
+            List<Encoding> slice = encodings.subList(first, end);
+            TokenBatch batch = TokenBatch.of(slice.stream().map(Encoding::ids).toList(), slice.stream().map(Encoding::typeIds).toList());
+            encoder.embed(batch, pooling, out.asSlice(first * rowBytes, (end - first) * rowBytes));
+            first = end;
+        }
+    }
+
+    /** Token ids with special tokens, truncated to {@link #maxLength()}. */
+    public List<Encoding> tokenize(List<String> texts) {
+        List<Encoding> encodings = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            encodings.add(loaded.tokenizer().encode(text, maxLength));
+        }
+        return encodings;
+    }
+
+    /** Last hidden states of one text, (tokens, hidden) row-major. */
+    public float[] hiddenStates(Encoding encoding) {
+        return encoder.hiddenStates(TokenBatch.of(List.of(encoding.ids()), List.of(encoding.typeIds())));
+    }
+
+    public int dimensions() {
+        return pooling.outputSize(loaded.config().hiddenSize());
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    public PoolingConfig pooling() {
+        return pooling;
+    }
+
+    public BertConfig config() {
+        return loaded.config();
+    }
+
+    public Tokenizer tokenizer() {
+        return loaded.tokenizer();
+    }
+
+    public LoadedModel loaded() {
+        return loaded;
+    }
+
+
+    @Override
+    public void close() {
+        encoder.close();
+        arena.close();
+    }
+}

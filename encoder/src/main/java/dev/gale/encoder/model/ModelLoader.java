@@ -1,0 +1,208 @@
+package dev.gale.encoder.model;
+
+import dev.gale.encoder.PoolingConfig;
+import dev.gale.encoder.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Resolves a model given by name or path and reads it:
+ * <ul>
+ *   <li>a built-in alias ({@link BuiltinModel}): ONNX export + tokenizer.json from a jar on the class path;</li>
+ *   <li>a Hugging Face directory: config.json, model.safetensors, tokenizer.json and, when present, the
+ *       sentence-transformers files (modules.json, 1_Pooling/config.json, sentence_bert_config.json);</li>
+ *   <li>an ONNX export: a .onnx file, or a directory holding model.onnx or onnx/model.onnx, with
+ *       tokenizer.json (or NAME-tokenizer.json) beside it and, optionally, config.json.</li>
+ * </ul>
+ * Files are memory-mapped into the given arena; nothing is read whole onto the heap.
+ */
+public final class ModelLoader {
+    private static final PoolingConfig SENTENCE_TRANSFORMERS_DEFAULT = new PoolingConfig(PoolingConfig.Mode.MEAN, false, 0);
+
+    private ModelLoader() {}
+
+    public static LoadedModel load(String spec, Arena arena) {
+        Optional<BuiltinModel> builtin = BuiltinModel.byAlias(spec);
+        if (builtin.isPresent()) {
+            return loadBuiltin(builtin.get(), arena);
+        }
+        Path path = Path.of(spec);
+        if (Files.isDirectory(path)) {
+            if (Files.isRegularFile(path.resolve("model.safetensors"))) {
+                return loadSafetensorsDir(path, arena);
+            }
+            for (Path onnx : new Path[]{path.resolve("model.onnx"), path.resolve("onnx").resolve("model.onnx")}) {
+                if (Files.isRegularFile(onnx)) {
+                    return loadOnnxFile(onnx, path, arena);
+                }
+            }
+            throw new ModelLoadException(path + ": no model.safetensors, model.onnx or onnx/model.onnx in this directory");
+        }
+        if (Files.isRegularFile(path)) {
+            String file = path.getFileName().toString();
+            if (file.endsWith(".onnx")) {
+                return loadOnnxFile(path, parent(path), arena);
+            }
+            if (file.endsWith(".safetensors")) {
+                return loadSafetensorsDir(parent(path), arena);
+            }
+            throw new ModelLoadException(path + ": unknown model file type (expected a .onnx or .safetensors file, or a model directory)");
+        }
+        throw new ModelLoadException("model '" + spec + "' is neither a built-in model (" + BuiltinModel.aliases()
+                + ") nor an existing file or directory");
+    }
+
+    private static Path parent(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of(".") : parent;
+    }
+
+    private static LoadedModel loadSafetensorsDir(Path dir, Arena arena) {
+        BertConfig config = BertConfig.read(require(dir.resolve("config.json"), "the model's config"));
+        Map<String, Tensor> tensors = SafeTensors.read(dir.resolve("model.safetensors"), arena);
+        WeightMap weights = new WeightMap(stripPrefix(tensors, "bert."), dir.resolve("model.safetensors").toString());
+        Tokenizer tokenizer = tokenizer(require(dir.resolve("tokenizer.json"), "the tokenizer"));
+        return withDefaults(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(), "safetensors",
+                config, weights, tokenizer, SentenceTransformersConfig.read(dir), null);
+    }
+
+    private static LoadedModel loadOnnxFile(Path onnx, Path dir, Arena arena) {
+        OnnxExport.Contents contents = OnnxExport.read(map(onnx, arena), onnx.toString());
+        Path configJson = dir.resolve("config.json");
+        BertConfig config = Files.isRegularFile(configJson) ? BertConfig.read(configJson) : contents.inferredConfig();
+        String stem = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
+        Path tokenizerJson = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerJson) && Files.isRegularFile(dir.resolve(stem + "-tokenizer.json"))) {
+            tokenizerJson = dir.resolve(stem + "-tokenizer.json");
+        }
+        Tokenizer tokenizer = tokenizer(require(tokenizerJson, "the tokenizer (tokenizer.json or " + stem + "-tokenizer.json)"));
+        return withDefaults(stem.equals("model") ? dir.getFileName().toString() : stem, "onnx", config, contents.weights(),
+                tokenizer, SentenceTransformersConfig.read(dir), null);
+    }
+
+    private static LoadedModel loadBuiltin(BuiltinModel model, Arena arena) {
+        ClassLoader loader = ModelLoader.class.getClassLoader();
+        URL onnx = loader.getResource(model.onnxResource());
+        URL tokenizerJson = loader.getResource(model.tokenizerResource());
+        if (onnx == null || tokenizerJson == null) {
+            throw new ModelLoadException("built-in model '" + model.alias() + "' needs the jar " + model.artifact()
+                    + " on the class path (resource " + model.onnxResource() + " not found)");
+        }
+        OnnxExport.Contents contents = OnnxExport.read(readResource(onnx, arena), onnx.toString());
+        Tokenizer tokenizer;
+        try (InputStream in = open(tokenizerJson).getInputStream()) {
+            tokenizer = Tokenizer.fromJson(in, model.tokenizerResource());
+        } catch (IOException e) {
+            throw new ModelLoadException(tokenizerJson + ": cannot read (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(e.getMessage(), e);
+        }
+        return withDefaults(model.alias(), "onnx", contents.inferredConfig(), contents.weights(), tokenizer,
+                SentenceTransformersConfig.NONE, model);
+    }
+
+    private static LoadedModel withDefaults(String name, String format, BertConfig config, WeightMap weights, Tokenizer tokenizer,
+                                            SentenceTransformersConfig st, BuiltinModel builtin) {
+        PoolingConfig pooling = st.pooling().orElse(builtin != null ? builtin.pooling() : null);
+        boolean fromModel = pooling != null;
+        OptionalInt maxLength = st.maxSeqLength();
+        if (maxLength.isEmpty() && builtin != null) {
+            maxLength = OptionalInt.of(builtin.maxLength());
+        }
+        if (maxLength.isEmpty()) {
+            maxLength = tokenizer.truncationMaxLength();
+        }
+        int max = Math.min(maxLength.orElse(config.maxPositionEmbeddings()), config.maxPositionEmbeddings());
+        return new LoadedModel(name, format, config, weights, tokenizer, fromModel ? pooling : SENTENCE_TRANSFORMERS_DEFAULT,
+                fromModel, max);
+    }
+
+    private static Tokenizer tokenizer(Path file) {
+        try {
+            return Tokenizer.fromJson(file);
+        } catch (IOException e) {
+            throw new ModelLoadException(file + ": cannot read (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Tensor> stripPrefix(Map<String, Tensor> tensors, String prefix) {
+        if (tensors.keySet().stream().noneMatch(k -> k.startsWith(prefix + "embeddings."))) {
+            return tensors;
+        }
+        Map<String, Tensor> stripped = new java.util.LinkedHashMap<>();
+        tensors.forEach((k, v) -> stripped.put(k.startsWith(prefix) ? k.substring(prefix.length()) : k, v));
+        return stripped;
+    }
+
+    private static Path require(Path file, String what) {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException(file + ": missing (expected " + what + " here)");
+        }
+        return file;
+    }
+
+    private static MemorySegment map(Path file, Arena arena) {
+        try (FileChannel channel = FileChannel.open(file)) {
+            if (channel.size() == 0) {
+                throw new ModelLoadException(file + ": file is empty");
+            }
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+        } catch (IOException e) {
+            throw new ModelLoadException(file + ": cannot open (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static URLConnection open(URL url) throws IOException {
+        URLConnection connection = url.openConnection();
+        connection.setUseCaches(false);
+        return connection;
+    }
+
+    /** A class-path resource, mapped when it is a plain file, otherwise inflated into native memory. */
+    private static MemorySegment readResource(URL url, Arena arena) {
+        try {
+            if (url.getProtocol().equals("file")) {
+                return map(Path.of(url.toURI()), arena);
+            }
+            URLConnection connection = open(url);
+            long size = connection instanceof JarURLConnection jar ? jar.getJarEntry().getSize() : connection.getContentLengthLong();
+            if (size <= 0) {
+                throw new ModelLoadException(url + ": unknown or empty resource size");
+            }
+            MemorySegment segment = arena.allocate(size, 16);
+            byte[] buffer = new byte[1 << 20];
+            long pos = 0;
+            try (InputStream in = connection.getInputStream()) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    if (pos + n > size) {
+                        throw new ModelLoadException(url + ": resource is longer than its recorded size " + size);
+                    }
+                    MemorySegment.copy(buffer, 0, segment, ValueLayout.JAVA_BYTE, pos, n);
+                    pos += n;
+                }
+            }
+            if (pos != size) {
+                throw new ModelLoadException(url + ": read " + pos + " bytes, expected " + size + " (truncated jar?)");
+            }
+            return segment;
+        } catch (IOException | java.net.URISyntaxException e) {
+            throw new ModelLoadException(url + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+}
