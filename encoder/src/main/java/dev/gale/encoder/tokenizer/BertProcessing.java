@@ -8,10 +8,10 @@ import java.util.List;
  * BERT layout {@code [CLS] A [SEP]} and {@code [CLS] A [SEP] B [SEP]}, where B and its closing
  * [SEP] get type id 1. It is expressed as the equivalent {@link TemplateProcessing}.
  *
- * @param sep the separator token and its id
- * @param sepId the separator's id
- * @param cls the classification token
- * @param clsId the classification token's id
+ * @param sep the separator token, e.g. [SEP]
+ * @param sepId its id
+ * @param cls the classification token, e.g. [CLS]
+ * @param clsId its id
  */
 record BertProcessing(String sep, int sepId, String cls, int clsId) {
 

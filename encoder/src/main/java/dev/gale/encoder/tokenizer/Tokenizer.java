@@ -15,10 +15,11 @@ import java.util.OptionalInt;
  * the Rust {@code tokenizers} library. The pipeline is Hugging Face's:
  *
  * <pre>
- *   text ─ AddedVocabulary (raw) ─┬─ added token id ────────────────────────────────┐
- *                                 └─ BertNormalizer ─ AddedVocabulary (normalized) ─┤
- *                                      └─ BertPreTokenizer ─ WordPiece ─────────────┤
- *                                          Truncation ─ TemplateProcessing ─ Encoding
+ *   text ─ AddedVocabulary: cut around added tokens matched on the raw text ─ their ids
+ *     └─ each stretch between them ─ BertNormalizer
+ *          ─ AddedVocabulary: cut around added tokens matched on the normalized text ─ their ids
+ *          └─ each stretch between them ─ BertPreTokenizer ─ WordPiece ─ ids
+ *   ids ─ Truncation ─ TemplateProcessing (special tokens, type ids) ─ Encoding
  * </pre>
  *
  * <p>Instances are immutable and safe to share between threads. The file's {@code padding} is
@@ -55,6 +56,7 @@ public final class Tokenizer {
         this.vocabSize = model.vocabSize() + extra;
     }
 
+    /** Reads a tokenizer.json file; errors name it by {@code path}. */
     public static Tokenizer fromJson(Path path) throws IOException {
         try (InputStream in = Files.newInputStream(path)) {
             return fromJson(in, path.toString());

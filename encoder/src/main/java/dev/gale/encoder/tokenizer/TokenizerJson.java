@@ -86,7 +86,7 @@ final class TokenizerJson {
     }
 
     static String describe(JsonNode value) {
-        if (value == null) {
+        if (value == null || value.isMissingNode()) {
             return "is missing";
         }
         String shown = value.isTextual() ? "'" + value.textValue() + "'" : value.toString();

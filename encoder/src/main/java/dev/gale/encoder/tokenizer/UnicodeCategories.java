@@ -176,8 +176,8 @@ final class UnicodeCategories {
     }
 
     /**
-     * The code point at {@code i}. Rust strings cannot hold a lone surrogate (Hugging Face's
-     * bindings replace one with U+FFFD when they convert the text), so neither do we.
+     * The code point at {@code i}. A Rust string cannot hold a lone surrogate, so there is no
+     * reference behaviour for one: it is read as U+FFFD, which clean_text then drops.
      */
     static int codePointAt(CharSequence text, int i, int limit) {
         char c = text.charAt(i);

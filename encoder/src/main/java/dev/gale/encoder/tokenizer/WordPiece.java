@@ -15,15 +15,13 @@ import java.util.OptionalInt;
  */
 final class WordPiece {
 
-    private final String unkToken;
     private final int unkId;
-    private final String continuingSubwordPrefix;
     private final int maxInputCharsPerWord;
 
     private final char[] prefix;
     private final int prefixHash;
-    // No vocabulary token is longer than this many chars, prefix excluded: longer candidates
-    // are skipped without a lookup.
+    // The longest vocabulary token, in chars (a continuation piece may be this minus the
+    // prefix): longer candidates are skipped without a lookup.
     private final int maxPieceChars;
 
     // Open addressing, linear probing; an empty slot has a null key.
@@ -41,9 +39,7 @@ final class WordPiece {
             throw new IllegalArgumentException(
                     "unk_token '" + unkToken + "' is not in the vocabulary");
         }
-        this.unkToken = unkToken;
         this.unkId = unk;
-        this.continuingSubwordPrefix = continuingSubwordPrefix;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
         this.prefix = continuingSubwordPrefix.toCharArray();
         this.prefixHash = hashChars(SEED, prefix, 0, prefix.length);
@@ -82,8 +78,9 @@ final class WordPiece {
         }
         String unk = json.text(node, path, "unk_token");
         if (!vocab.containsKey(unk)) {
-            throw json.error(TokenizerJson.field(path, "unk_token"), "'" + unk + "'",
-                    "a token of " + TokenizerJson.field(path, "vocab"));
+            throw json.error(TokenizerJson.field(path, "unk_token"), "'" + unk
+                    + "' is not a key of " + TokenizerJson.field(path, "vocab"),
+                    "one of its tokens");
         }
         return new WordPiece(vocab, unk, json.text(node, path, "continuing_subword_prefix"),
                 json.nonNegativeInt(node, path, "max_input_chars_per_word"));
@@ -143,18 +140,6 @@ final class WordPiece {
 
     int vocabSize() {
         return size;
-    }
-
-    String unkToken() {
-        return unkToken;
-    }
-
-    String continuingSubwordPrefix() {
-        return continuingSubwordPrefix;
-    }
-
-    int maxInputCharsPerWord() {
-        return maxInputCharsPerWord;
     }
 
     // The id of text[from, to), preceded by the continuing-subword prefix when asked; -1 if none.

@@ -1,0 +1,125 @@
+package dev.gale.encoder.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What tokenizer.json files are refused, and the one line that says why. */
+class TokenizerConfigTest {
+
+    private static final String MODEL = """
+            "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                      "max_input_chars_per_word": 100,
+                      "vocab": {"[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "hello": 3, "##s": 4}}""";
+
+    @Test
+    void acceptsAMinimalWordPieceFile() throws Exception {
+        Tokenizer tokenizer = load("{" + MODEL + "}");
+        // No normalizer, pre-tokenizer or post-processor: the text is one word, no specials.
+        assertEquals(List.of(3, 4), ids(tokenizer.encode("hellos", 0).ids()));
+        assertEquals(5, tokenizer.vocabSize());
+    }
+
+    @Test
+    void bertProcessingAddsClsAndSep() throws Exception {
+        Tokenizer tokenizer = load("{" + MODEL + """
+                , "pre_tokenizer": {"type": "BertPreTokenizer"},
+                  "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 2],
+                                     "cls": ["[CLS]", 1]}}""");
+        Encoding pair = tokenizer.encodePair("hello", "hellos hello", 0);
+        assertEquals(List.of(1, 3, 2, 3, 4, 3, 2), ids(pair.ids()));
+        assertEquals(List.of(0, 0, 0, 1, 1, 1, 1), ids(pair.typeIds()));
+    }
+
+    @Test
+    void addedTokensOutsideTheVocabularyGetTheNextIds() throws Exception {
+        Tokenizer tokenizer = load("{" + MODEL + """
+                , "added_tokens": [
+                    {"id": 0, "content": "[UNK]", "special": true, "normalized": false},
+                    {"id": 99, "content": "<a>", "special": true, "normalized": false},
+                    {"id": 98, "content": "<b>", "special": false, "normalized": false}]}""");
+        assertEquals(List.of(5, 3, 6), ids(tokenizer.encode("<a>hello<b>", 0).ids()));
+        assertEquals(7, tokenizer.vocabSize());
+        assertEquals("<b>", tokenizer.idToToken(6));
+    }
+
+    @Test
+    void refusesOtherModels() {
+        assertRefused("{\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}",
+                "x.json: model.type 'BPE' is not supported (expected WordPiece)");
+        assertRefused("{\"model\": {\"vocab\": {}}}",
+                "x.json: model.type is missing (expected WordPiece)");
+        assertRefused("{}", "x.json: model is missing (expected an object)");
+    }
+
+    @Test
+    void refusesOtherComponents() {
+        assertRefused("{" + MODEL + ", \"normalizer\": {\"type\": \"Sequence\", \"normalizers\": []}}",
+                "x.json: normalizer.type 'Sequence' is not supported (expected BertNormalizer)");
+        assertRefused("{" + MODEL + ", \"pre_tokenizer\": {\"type\": \"ByteLevel\"}}",
+                "x.json: pre_tokenizer.type 'ByteLevel' is not supported (expected BertPreTokenizer)");
+        assertRefused("{" + MODEL + ", \"post_processor\": {\"type\": \"RobertaProcessing\"}}",
+                "x.json: post_processor.type 'RobertaProcessing' is not supported"
+                        + " (expected TemplateProcessing or BertProcessing)");
+    }
+
+    @Test
+    void refusesBadFields() {
+        assertRefused("{" + MODEL + """
+                , "normalizer": {"type": "BertNormalizer", "clean_text": true,
+                   "handle_chinese_chars": true, "strip_accents": "yes", "lowercase": true}}""",
+                "x.json: normalizer.strip_accents is 'yes' (expected true or false)");
+        assertRefused("{" + MODEL.replace("\"[UNK]\": 0", "\"[unk]\": 0") + "}",
+                "x.json: model.unk_token '[UNK]' is not a key of model.vocab"
+                        + " (expected one of its tokens)");
+        assertRefused("{" + MODEL.replace("100", "-1") + "}",
+                "x.json: model.max_input_chars_per_word is -1 (expected a non-negative integer)");
+        assertRefused("{" + MODEL + """
+                , "post_processor": {"type": "TemplateProcessing",
+                    "single": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}},
+                               {"Sequence": {"id": "A", "type_id": 0}}],
+                    "pair": [], "special_tokens": {}}}""",
+                "x.json: post_processor.single[0].SpecialToken.id '[CLS]' is not defined"
+                        + " (expected a key of post_processor.special_tokens)");
+        assertRefused("{" + MODEL + """
+                , "added_tokens": [{"id": 5, "content": "<a>"}, {"id": 6, "content": "<a>"}]}""",
+                "x.json: added_tokens[1].content '<a>' appears twice (expected each added token once)");
+        assertRefused("{\"model\": ", "x.json: not valid JSON");
+    }
+
+    @Test
+    void errorsFromAPathNameTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, "{\"model\": {\"type\": \"Unigram\"}}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tokenizer.fromJson(file));
+        assertEquals(file + ": model.type 'Unigram' is not supported (expected WordPiece)",
+                e.getMessage());
+    }
+
+    private static void assertRefused(String json, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> load(json));
+        if (message.endsWith("not valid JSON")) {
+            assertEquals(message, e.getMessage().substring(0, message.length()));
+        } else {
+            assertEquals(message, e.getMessage());
+        }
+    }
+
+    private static Tokenizer load(String json) throws Exception {
+        return Tokenizer.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                "x.json");
+    }
+
+    private static List<Integer> ids(int[] values) {
+        return java.util.Arrays.stream(values).boxed().toList();
+    }
+}
