@@ -24,19 +24,20 @@ public final class MatMul {
     /** Rows [rowStart, rowEnd) of C = A · B + bias, then GELU if {@code gelu}. */
     public static void matmul(float[] a, float[] b, float[] bias, float[] c, int k, int n,
                               int rowStart, int rowEnd, boolean gelu) {
-        int i = rowStart;
-        for (; i + MR <= rowEnd; i += MR) {
-            int j = 0;
-            for (; j + NR <= n; j += NR) {
+        int tiledEnd = rowStart + (rowEnd - rowStart) / MR * MR;
+        // Column panels outside, row tiles inside: a (K, 2V) panel of B stays in cache for all rows.
+        int j = 0;
+        for (; j + NR <= n; j += NR) {
+            for (int i = rowStart; i < tiledEnd; i += MR) {
                 tile4x2(a, b, bias, c, k, n, i, j);
             }
-            for (; j < n; j++) {
-                for (int r = 0; r < MR; r++) {
-                    c[(i + r) * n + j] = dot(a, (i + r) * k, b, j, k, n) + bias[j];
-                }
+        }
+        for (; j < n; j++) {
+            for (int i = rowStart; i < tiledEnd; i++) {
+                c[i * n + j] = dot(a, i * k, b, j, k, n) + bias[j];
             }
         }
-        for (; i < rowEnd; i++) {
+        for (int i = tiledEnd; i < rowEnd; i++) {
             row(a, b, bias, c, k, n, i);
         }
         if (gelu) {
