@@ -27,7 +27,8 @@ import java.util.stream.IntStream;
  *     f   (T,I)  = gelu(a Wi + bi)
  *     x   (T,H)  = LayerNorm(f Wout + bout + a)
  * </pre>
- * Thread-safe: every call works in its own activation buffers; the pool is shared.
+ * Thread-safe: each call takes a workspace of activation buffers that no other call uses at the same
+ * time; workspaces are kept for later batches, so steady-state batches allocate no activations.
  */
 public final class CpuEncoder implements EncoderBackend {
     /** Rows per parallel task: a multiple of the matmul tile height, small enough to balance two cores. */
@@ -36,6 +37,7 @@ public final class CpuEncoder implements EncoderBackend {
     private final BertModel model;
     private final BertConfig config;
     private final ForkJoinPool pool;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> workspaces = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public CpuEncoder(BertModel model, int threads) {
         if (threads < 1) {
@@ -48,18 +50,24 @@ public final class CpuEncoder implements EncoderBackend {
 
     @Override
     public float[] hiddenStates(TokenBatch batch) {
+        checkLengths(batch);
         int tokens = batch.tokenCount();
         int hidden = config.hiddenSize();
-        int maxLength = batch.maxLength();
-        if (maxLength > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("a sequence has " + maxLength + " tokens, more than the model's "
-                    + config.maxPositionEmbeddings() + " positions; truncate it first");
+        Workspace w = takeWorkspace(tokens);
+        try {
+            float[] states = forward(batch, w);
+            return java.util.Arrays.copyOf(states, tokens * hidden);
+        } finally {
+            workspaces.offer(w);
         }
-        float[] x = new float[tokens * hidden];
-        float[] a = new float[tokens * hidden];
-        float[] ctx = new float[tokens * hidden];
-        float[] qkv = new float[tokens * 3 * hidden];
-        float[] f = new float[tokens * config.intermediateSize()];
+    }
+
+    /** Runs the layers in {@code w}; the result is the first (tokens, hidden) of {@code w.x}. */
+    private float[] forward(TokenBatch batch, Workspace w) {
+        int tokens = batch.tokenCount();
+        int hidden = config.hiddenSize();
+        float[] x = w.x, a = w.a, ctx = w.ctx, qkv = w.qkv, f = w.f;
+        java.util.Arrays.fill(x, 0, tokens * hidden, 0f);
 
         embeddings(batch, x);
         for (BertLayer layer : model.layers()) {
@@ -83,10 +91,52 @@ public final class CpuEncoder implements EncoderBackend {
         if (out.byteSize() < needed) {
             throw new IllegalArgumentException("output holds " + out.byteSize() + " bytes, the batch needs " + needed);
         }
-        float[] states = hiddenStates(batch);
-        float[] scratch = new float[hidden];
-        for (int s = 0; s < batch.sequenceCount(); s++) {
-            Pooling.pool(states, hidden, batch.start(s), batch.length(s), pooling, out, s, scratch);
+        checkLengths(batch);
+        Workspace w = takeWorkspace(batch.tokenCount());
+        try {
+            float[] states = forward(batch, w);
+            for (int s = 0; s < batch.sequenceCount(); s++) {
+                Pooling.pool(states, hidden, batch.start(s), batch.length(s), pooling, out, s, w.pooled);
+            }
+        } finally {
+            workspaces.offer(w);
+        }
+    }
+
+    private void checkLengths(TokenBatch batch) {
+        int maxLength = batch.maxLength();
+        if (maxLength > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("a sequence has " + maxLength + " tokens, more than the model's "
+                    + config.maxPositionEmbeddings() + " positions; truncate it first");
+        }
+    }
+
+    /** A free workspace that holds {@code tokens} rows, grown if needed; buffers are reused across batches. */
+    private Workspace takeWorkspace(int tokens) {
+        Workspace w = workspaces.poll();
+        if (w == null || w.capacity < tokens) {
+            w = new Workspace(Math.max(tokens, w == null ? 0 : w.capacity), config);
+        }
+        return w;
+    }
+
+    /** Activation buffers for up to {@code capacity} tokens. */
+    private static final class Workspace {
+        final int capacity;
+        final float[] x, a, ctx;   // (capacity, H)
+        final float[] qkv;         // (capacity, 3H)
+        final float[] f;           // (capacity, I)
+        final float[] pooled;      // (H)
+
+        Workspace(int capacity, BertConfig config) {
+            int hidden = config.hiddenSize();
+            this.capacity = capacity;
+            x = new float[capacity * hidden];
+            a = new float[capacity * hidden];
+            ctx = new float[capacity * hidden];
+            qkv = new float[capacity * 3 * hidden];
+            f = new float[capacity * config.intermediateSize()];
+            pooled = new float[hidden];
         }
     }
 
