@@ -47,6 +47,13 @@ final class EmbedCommand implements Callable<Integer> {
             float[] vectors = new float[batchTexts * dims];
             for (List<TextReader.Item> items = reader.next(batchTexts); !items.isEmpty(); items = reader.next(batchTexts)) {
                 List<Encoding> encodings = model.tokenize(items.stream().map(TextReader.Item::text).toList());
+                if (!modelOptions.truncate) {
+                    for (int i = 0; i < items.size(); i++) {
+                        if (encodings.get(i).truncated()) {
+                            reader.refuseTruncated(items.get(i), model.tokenizer(), model.maxLength());
+                        }
+                    }
+                }
                 model.embed(encodings, MemorySegment.ofArray(vectors));
                 long tokens = 0;
                 long truncated = 0;

@@ -29,6 +29,10 @@ final class ModelOptions {
             description = "Tokens per text, special tokens included; longer texts are truncated (default: the model's).")
     int maxLength;
 
+    @Option(names = "--truncate", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Truncate texts longer than the max length (default); --no-truncate stops with an error naming the line instead.")
+    boolean truncate = true;
+
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
     int threads;
 

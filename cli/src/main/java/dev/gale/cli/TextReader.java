@@ -26,7 +26,7 @@ import java.util.List;
 final class TextReader implements AutoCloseable {
 
     /** One input line: its text, and for JSONL the other fields, kept for the output. */
-    record Item(String text, ObjectNode fields) {}
+    record Item(String text, ObjectNode fields, long line) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,7 +60,7 @@ final class TextReader implements AutoCloseable {
             if (line == 1 && text.startsWith("\uFEFF")) {
                 text = text.substring(1);
             }
-            items.add(jsonl ? parse(text) : new Item(text, null));
+            items.add(jsonl ? parse(text) : new Item(text, null, line));
         }
         return items;
     }
@@ -89,8 +89,11 @@ final class TextReader implements AutoCloseable {
         }
     }
 
-    long linesRead() {
-        return line;
+    /** Fails on a text the tokenizer had to truncate, when the user asked for no truncation. */
+    void refuseTruncated(Item item, dev.gale.encoder.tokenizer.Tokenizer tokenizer, int maxLength) {
+        int tokens = tokenizer.encode(item.text(), 0).ids().length;
+        throw new BadInputException(name + ":" + item.line() + ": text has " + tokens + " tokens, more than the max length "
+                + maxLength + " (--no-truncate was given)");
     }
 
     private Item parse(String text) {
@@ -109,7 +112,7 @@ final class TextReader implements AutoCloseable {
                     + (value == null ? "missing" : value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + ", expected a string"));
         }
         object.remove(textField);
-        return new Item(value.asText(), object);
+        return new Item(value.asText(), object, line);
     }
 
     @Override

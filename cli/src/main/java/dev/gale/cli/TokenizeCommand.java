@@ -40,6 +40,9 @@ final class TokenizeCommand implements Callable<Integer> {
             for (List<TextReader.Item> items = reader.next(1024); !items.isEmpty(); items = reader.next(1024)) {
                 for (TextReader.Item item : items) {
                     Encoding e = tokenizer.encode(item.text(), maxLength);
+                    if (e.truncated() && !modelOptions.truncate) {
+                        reader.refuseTruncated(item, tokenizer, maxLength);
+                    }
                     json.writeStartObject();
                     json.writeFieldName("ids");
                     json.writeArray(e.ids(), 0, e.ids().length);

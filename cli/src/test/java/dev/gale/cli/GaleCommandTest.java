@@ -124,6 +124,19 @@ class GaleCommandTest {
     }
 
     @Test
+    void noTruncateNamesTheLongLine() throws IOException {
+        Path input = dir.resolve("in.txt");
+        Files.writeString(input, "short\n" + "word ".repeat(300) + "\n");
+        Path output = dir.resolve("o.jsonl");
+        assertEquals(2, Gale.run("embed", "--no-truncate", "-i", input.toString(), "-o", output.toString()));
+        // 300 words + [CLS] + [SEP]
+        assertEquals("gale: " + input + ":2: text has 302 tokens, more than the max length 256 (--no-truncate was given)",
+                stderr().lines().filter(l -> l.startsWith("gale:")).findFirst().orElse(stderr()));
+        assertFalse(Files.exists(output));
+        assertEquals(0, Gale.run("tokenize", "--max-length", "512", "--no-truncate", "-i", input.toString(), "-o", output.toString()), stderr());
+    }
+
+    @Test
     void tokenizeWritesIds() throws IOException {
         Path input = dir.resolve("in.txt");
         Files.writeString(input, "Hello, world!\n");

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Resolves a model given by name or path and reads it:
+ * Resolves a model given by path or name and reads it:
  * <ul>
  *   <li>a built-in alias ({@link BuiltinModel}): ONNX export + tokenizer.json from a jar on the class path;</li>
  *   <li>a Hugging Face directory: config.json, model.safetensors, tokenizer.json and, when present, the
@@ -35,11 +35,12 @@ public final class ModelLoader {
     private ModelLoader() {}
 
     public static LoadedModel load(String spec, Arena arena) {
+        Path path = Path.of(spec);
         Optional<BuiltinModel> builtin = BuiltinModel.byAlias(spec);
-        if (builtin.isPresent()) {
+        // An existing file or directory wins over an alias of the same name, as in Hugging Face's from_pretrained.
+        if (builtin.isPresent() && !Files.exists(path)) {
             return loadBuiltin(builtin.get(), arena);
         }
-        Path path = Path.of(spec);
         if (Files.isDirectory(path)) {
             if (Files.isRegularFile(path.resolve("model.safetensors"))) {
                 return loadSafetensorsDir(path, arena);

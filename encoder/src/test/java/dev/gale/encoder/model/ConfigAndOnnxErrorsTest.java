@@ -110,6 +110,20 @@ class ConfigAndOnnxErrorsTest {
         }
     }
 
+    @Test
+    void modelDirectoryWithoutConfigNamesTheMissingFile() throws IOException {
+        Files.write(dir.resolve("model.safetensors"), new byte[16]);
+        try (Arena arena = Arena.ofConfined()) {
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelLoader.load(dir.toString(), arena));
+            assertEquals(dir.resolve("config.json") + ": missing (expected the model's config here)", e.getMessage());
+        }
+        Files.delete(dir.resolve("model.safetensors"));
+        try (Arena arena = Arena.ofConfined()) {
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelLoader.load(dir.toString(), arena));
+            assertEquals(dir + ": no model.safetensors, model.onnx or onnx/model.onnx in this directory", e.getMessage());
+        }
+    }
+
     static MemorySegment map(Path file, Arena arena) throws IOException {
         try (FileChannel ch = FileChannel.open(file)) {
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
