@@ -42,58 +42,71 @@ public final class Attention {
                 kt[d * length + j] = qkv[row + d];
             }
         }
-        int bound = S.loopBound(length);
         for (int i = 0; i < length; i++) {
-            int qRow = (start + i) * stride + qOff;
-            // scores[j] = (q_i . k_j) * scale, vectorized over j
-            java.util.Arrays.fill(s, 0, length, 0f);
-            for (int d = 0; d < headSize; d++) {
-                float q = qkv[qRow + d] * scale;
-                FloatVector qv = FloatVector.broadcast(S, q);
-                int base = d * length;
-                int j = 0;
-                for (; j < bound; j += V) {
-                    qv.fma(FloatVector.fromArray(S, kt, base + j), FloatVector.fromArray(S, s, j)).intoArray(s, j);
-                }
-                for (; j < length; j++) {
-                    s[j] = Math.fma(q, kt[base + j], s[j]);
-                }
-            }
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < length; j++) {
-                max = Math.max(max, s[j]);
-            }
-            float sum = 0;
+            scores(qkv, (start + i) * stride + qOff, scale, kt, s, length, headSize);
+            float inv = 1 / softmax(s, length);
+            weightedSum(qkv, (start * stride) + vOff, stride, s, inv, length, out, (start + i) * hidden + head * headSize, headSize);
+        }
+    }
+
+    // Small methods on purpose: C2 keeps their vectors in registers; in one large method it boxed them.
+
+    /** s[j] = (q . k_j) * scale for j < length, vectorized over j; kt is K transposed, (D, length). */
+    private static void scores(float[] qkv, int qRow, float scale, float[] kt, float[] s, int length, int headSize) {
+        int bound = S.loopBound(length);
+        java.util.Arrays.fill(s, 0, length, 0f);
+        for (int d = 0; d < headSize; d++) {
+            float q = qkv[qRow + d] * scale;
+            int base = d * length;
             int j = 0;
-            FloatVector sumV = FloatVector.zero(S);
             for (; j < bound; j += V) {
-                FloatVector e = FloatVector.fromArray(S, s, j).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(s, j);
-                sumV = sumV.add(e);
+                FloatVector.broadcast(S, q).fma(FloatVector.fromArray(S, kt, base + j), FloatVector.fromArray(S, s, j)).intoArray(s, j);
             }
-            sum = sumV.reduceLanes(VectorOperators.ADD);
             for (; j < length; j++) {
-                s[j] = (float) Math.exp(s[j] - max);
-                sum += s[j];
+                s[j] = Math.fma(q, kt[base + j], s[j]);
             }
-            float inv = 1 / sum;
-            // context_i = sum_j p_j v_j, vectorized over the head dimension
-            int oRow = (start + i) * hidden + head * headSize;
-            int d = 0;
-            for (; d + V <= headSize; d += V) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int t = 0; t < length; t++) {
-                    acc = FloatVector.broadcast(S, s[t]).fma(FloatVector.fromArray(S, qkv, (start + t) * stride + vOff + d), acc);
-                }
-                acc.mul(inv).intoArray(out, oRow + d);
+        }
+    }
+
+    /** s = exp(s - max(s)) in place; returns the sum. */
+    private static float softmax(float[] s, int length) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < length; j++) {
+            max = Math.max(max, s[j]);
+        }
+        int bound = S.loopBound(length);
+        FloatVector sum = FloatVector.zero(S);
+        int j = 0;
+        for (; j < bound; j += V) {
+            FloatVector e = FloatVector.fromArray(S, s, j).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(s, j);
+            sum = sum.add(e);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; j < length; j++) {
+            s[j] = (float) Math.exp(s[j] - max);
+            total += s[j];
+        }
+        return total;
+    }
+
+    /** out[d] = inv * sum_t p[t] v_t[d], vectorized over the head dimension; v_t starts at vBase + t * stride. */
+    private static void weightedSum(float[] qkv, int vBase, int stride, float[] p, float inv, int length,
+                                    float[] out, int oRow, int headSize) {
+        int d = 0;
+        for (; d + V <= headSize; d += V) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int t = 0; t < length; t++) {
+                acc = FloatVector.broadcast(S, p[t]).fma(FloatVector.fromArray(S, qkv, vBase + t * stride + d), acc);
             }
-            for (; d < headSize; d++) {
-                float acc = 0;
-                for (int t = 0; t < length; t++) {
-                    acc = Math.fma(s[t], qkv[(start + t) * stride + vOff + d], acc);
-                }
-                out[oRow + d] = acc * inv;
+            acc.mul(inv).intoArray(out, oRow + d);
+        }
+        for (; d < headSize; d++) {
+            float acc = 0;
+            for (int t = 0; t < length; t++) {
+                acc = Math.fma(p[t], qkv[vBase + t * stride + d], acc);
             }
+            out[oRow + d] = acc * inv;
         }
     }
 

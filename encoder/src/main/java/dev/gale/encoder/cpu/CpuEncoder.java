@@ -38,6 +38,8 @@ public final class CpuEncoder implements EncoderBackend {
     private final BertConfig config;
     private final ForkJoinPool pool;
     private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> workspaces = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Per worker thread, sized for the longest sequence the model accepts. */
+    private final ThreadLocal<Attention.Scratch> attentionScratch;
 
     public CpuEncoder(BertModel model, int threads) {
         if (threads < 1) {
@@ -46,6 +48,7 @@ public final class CpuEncoder implements EncoderBackend {
         this.model = model;
         this.config = model.config();
         this.pool = new ForkJoinPool(threads);
+        this.attentionScratch = ThreadLocal.withInitial(() -> new Attention.Scratch(config.headSize(), config.maxPositionEmbeddings()));
     }
 
     @Override
@@ -168,12 +171,10 @@ public final class CpuEncoder implements EncoderBackend {
         int heads = config.numAttentionHeads();
         int headSize = config.headSize();
         int hidden = config.hiddenSize();
-        int maxLength = batch.maxLength();
         int tasks = batch.sequenceCount() * heads;
-        ThreadLocal<Attention.Scratch> scratch = ThreadLocal.withInitial(() -> new Attention.Scratch(headSize, maxLength));
         parallel(tasks, task -> {
             int s = task / heads;
-            Attention.attend(qkv, ctx, batch.start(s), batch.length(s), hidden, task % heads, headSize, scratch.get());
+            Attention.attend(qkv, ctx, batch.start(s), batch.length(s), hidden, task % heads, headSize, attentionScratch.get());
         });
     }
 

@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   a is (M, K), b is (K, N), bias is (N), c is (M, N), all row-major
  * </pre>
  * The vector kernel keeps a 4 x 2V tile of C in registers (V = vector lanes) and streams rows of B;
- * rows are split across threads by the caller. {@link #matmulScalar} is the control the tests compare with.
+ * rows are split across threads by the caller. Every row goes through that one kernel: Vector API code
+ * that runs rarely is never compiled by C2 and then runs boxed, hundreds of times slower. {@link #matmulScalar} is the control the tests compare with.
  */
 public final class MatMul {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -24,31 +25,32 @@ public final class MatMul {
     /** Rows [rowStart, rowEnd) of C = A · B + bias, then GELU if {@code gelu}. */
     public static void matmul(float[] a, float[] b, float[] bias, float[] c, int k, int n,
                               int rowStart, int rowEnd, boolean gelu) {
-        int tiledEnd = rowStart + (rowEnd - rowStart) / MR * MR;
         // Column panels outside, row tiles inside: a (K, 2V) panel of B stays in cache for all rows.
+        // The last tile may have fewer than MR rows: it runs the same (hot, compiled) kernel.
         int j = 0;
         for (; j + NR <= n; j += NR) {
-            for (int i = rowStart; i < tiledEnd; i += MR) {
-                tile4x2(a, b, bias, c, k, n, i, j);
+            for (int i = rowStart; i < rowEnd; i += MR) {
+                tile4x2(a, b, bias, c, k, n, i, j, Math.min(MR, rowEnd - i));
             }
         }
         for (; j < n; j++) {
-            for (int i = rowStart; i < tiledEnd; i++) {
+            for (int i = rowStart; i < rowEnd; i++) {
                 c[i * n + j] = dot(a, i * k, b, j, k, n) + bias[j];
             }
-        }
-        for (int i = tiledEnd; i < rowEnd; i++) {
-            row(a, b, bias, c, k, n, i);
         }
         if (gelu) {
             Activations.gelu(c, rowStart * n, (rowEnd - rowStart) * n);
         }
     }
 
-    private static void tile4x2(float[] a, float[] b, float[] bias, float[] c, int k, int n, int i, int j) {
+    /** C[i : i+rows, j : j+2V] for rows in 1..4; missing rows re-read the last row and are not stored. */
+    private static void tile4x2(float[] a, float[] b, float[] bias, float[] c, int k, int n, int i, int j, int rows) {
         FloatVector c00 = FloatVector.fromArray(S, bias, j), c01 = FloatVector.fromArray(S, bias, j + V);
         FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int a0 = i * k;
+        int a1 = rows > 1 ? a0 + k : a0;
+        int a2 = rows > 2 ? a1 + k : a1;
+        int a3 = rows > 3 ? a2 + k : a2;
         for (int p = 0; p < k; p++) {
             FloatVector b0 = FloatVector.fromArray(S, b, p * n + j);
             FloatVector b1 = FloatVector.fromArray(S, b, p * n + j + V);
@@ -68,25 +70,17 @@ public final class MatMul {
         int o = i * n + j;
         c00.intoArray(c, o);
         c01.intoArray(c, o + V);
-        c10.intoArray(c, o + n);
-        c11.intoArray(c, o + n + V);
-        c20.intoArray(c, o + 2 * n);
-        c21.intoArray(c, o + 2 * n + V);
-        c30.intoArray(c, o + 3 * n);
-        c31.intoArray(c, o + 3 * n + V);
-    }
-
-    private static void row(float[] a, float[] b, float[] bias, float[] c, int k, int n, int i) {
-        int j = 0;
-        for (; j + V <= n; j += V) {
-            FloatVector acc = FloatVector.fromArray(S, bias, j);
-            for (int p = 0; p < k; p++) {
-                acc = FloatVector.broadcast(S, a[i * k + p]).fma(FloatVector.fromArray(S, b, p * n + j), acc);
-            }
-            acc.intoArray(c, i * n + j);
+        if (rows > 1) {
+            c10.intoArray(c, o + n);
+            c11.intoArray(c, o + n + V);
         }
-        for (; j < n; j++) {
-            c[i * n + j] = dot(a, i * k, b, j, k, n) + bias[j];
+        if (rows > 2) {
+            c20.intoArray(c, o + 2 * n);
+            c21.intoArray(c, o + 2 * n + V);
+        }
+        if (rows > 3) {
+            c30.intoArray(c, o + 3 * n);
+            c31.intoArray(c, o + 3 * n + V);
         }
     }
 
