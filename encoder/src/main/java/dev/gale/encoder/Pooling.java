@@ -2,6 +2,7 @@ package dev.gale.encoder;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Pooling of last hidden states into sentence vectors.
@@ -22,7 +23,7 @@ public final class Pooling {
         switch (config.mode()) {
             case CLS -> System.arraycopy(hidden, start * hiddenSize, scratch, 0, dims);
             case MEAN -> {
-                java.util.Arrays.fill(scratch, 0, dims, 0f);
+                Arrays.fill(scratch, 0, dims, 0f);
                 for (int t = 0; t < length; t++) {
                     int row = (start + t) * hiddenSize;
                     for (int i = 0; i < dims; i++) {

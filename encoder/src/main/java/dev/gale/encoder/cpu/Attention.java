@@ -1,5 +1,7 @@
 package dev.gale.encoder.cpu;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -54,7 +56,7 @@ public final class Attention {
     /** s[j] = (q . k_j) * scale for j < length, vectorized over j; kt is K transposed, (D, length). */
     private static void scores(float[] qkv, int qRow, float scale, float[] kt, float[] s, int length, int headSize) {
         int bound = S.loopBound(length);
-        java.util.Arrays.fill(s, 0, length, 0f);
+        Arrays.fill(s, 0, length, 0f);
         for (int d = 0; d < headSize; d++) {
             float q = qkv[qRow + d] * scale;
             int base = d * length;

@@ -10,6 +10,8 @@ import dev.gale.encoder.bert.BertModel;
 import dev.gale.encoder.model.BertConfig;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
@@ -37,7 +39,7 @@ public final class CpuEncoder implements EncoderBackend {
     private final BertModel model;
     private final BertConfig config;
     private final ForkJoinPool pool;
-    private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> workspaces = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
     /** Per worker thread, sized for the longest sequence the model accepts. */
     private final ThreadLocal<Attention.Scratch> attentionScratch;
 
@@ -59,7 +61,7 @@ public final class CpuEncoder implements EncoderBackend {
         Workspace w = takeWorkspace(tokens);
         try {
             float[] states = forward(batch, w);
-            return java.util.Arrays.copyOf(states, tokens * hidden);
+            return Arrays.copyOf(states, tokens * hidden);
         } finally {
             workspaces.offer(w);
         }
@@ -70,7 +72,7 @@ public final class CpuEncoder implements EncoderBackend {
         int tokens = batch.tokenCount();
         int hidden = config.hiddenSize();
         float[] x = w.x, a = w.a, ctx = w.ctx, qkv = w.qkv, f = w.f;
-        java.util.Arrays.fill(x, 0, tokens * hidden, 0f);
+        Arrays.fill(x, 0, tokens * hidden, 0f);
 
         embeddings(batch, x);
         for (BertLayer layer : model.layers()) {
