@@ -56,7 +56,7 @@ public record TokenBatch(MemorySegment ids, MemorySegment typeIds, MemorySegment
                     throw new IllegalArgumentException("sequence " + s + " has " + sequences.get(s).length + " ids but "
                             + typeIds.get(s).length + " type ids");
                 }
-                System.arraycopy(typeIds.get(s), 0, types, offsets[s], types.length == 0 ? 0 : typeIds.get(s).length);
+                System.arraycopy(typeIds.get(s), 0, types, offsets[s], typeIds.get(s).length);
             }
         }
         return new TokenBatch(MemorySegment.ofArray(ids), types == null ? null : MemorySegment.ofArray(types),

@@ -2,7 +2,6 @@ package dev.gale.encoder.model;
 
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
-
 import java.util.Map;
 
 /**
@@ -124,5 +123,4 @@ public final class OnnxExport {
         }
         return t.getFloat(0);
     }
-
 }
