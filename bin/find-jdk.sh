@@ -27,3 +27,9 @@ gale_find_jdk() {
   echo "gale: no JDK 25 or newer found (looked at GALE_JAVA_HOME, JAVA_HOME, PATH and /usr/lib/jvm). Install one, e.g. Temurin 25, or set GALE_JAVA_HOME." >&2
   return 1
 }
+
+# JVM flags every Gale program needs: the Vector API (incubating), native access for memory-mapped
+# weights and Arrow buffers, and what Arrow Java's memory module needs on JDK 25 (java.nio opened,
+# sun.misc.Unsafe allowed). Kept in step with gale.jvm.args in pom.xml.
+GALE_JVM_FLAGS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)

@@ -1,5 +1,6 @@
 package dev.gale.cli;
 
+import dev.gale.arrow.BadInputException;
 import dev.gale.encoder.model.ModelLoadException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,30 +1,43 @@
 package dev.gale.cli;
 
+import dev.gale.arrow.TableFormat;
 import picocli.CommandLine.Option;
 
-/** Where texts come from and where results go. */
-final class IoOptions {
-    enum Format { auto, text, jsonl }
+import java.util.ArrayList;
+import java.util.List;
 
-    @Option(names = {"-i", "--input"}, paramLabel = "<file|->", description = "Input: one text per line, or JSONL (default: stdin).")
+/** Where rows come from and where results go. */
+final class IoOptions {
+    @Option(names = {"-i", "--input"}, paramLabel = "<file|->",
+            description = "Input: Parquet, Arrow IPC (file or stream), JSONL, or one text per line (default: stdin).")
     String input = "-";
 
-    @Option(names = {"-o", "--output"}, paramLabel = "<file|->", description = "Output JSONL (default: stdout).")
+    @Option(names = {"-o", "--output"}, paramLabel = "<file|->", description = "Output file (default: stdout, as JSONL).")
     String output = "-";
 
-    @Option(names = "--input-format", paramLabel = "<auto|text|jsonl>",
-            description = "text: one text per line; jsonl: one JSON object per line with a text field; "
-                    + "auto: jsonl for .jsonl/.ndjson files, else text (default: ${DEFAULT-VALUE}).")
-    Format inputFormat = Format.auto;
+    @Option(names = "--input-format", paramLabel = "<format>",
+            description = "auto, text, jsonl, parquet, arrow (IPC file) or arrows (IPC stream). auto: from the file "
+                    + "extension (.parquet, .arrow/.feather, .arrows, .jsonl/.ndjson), else text (default: ${DEFAULT-VALUE}).")
+    String inputFormat = "auto";
 
-    @Option(names = "--text-field", paramLabel = "NAME", description = "The JSONL field holding the text (default: ${DEFAULT-VALUE}).")
-    String textField = "text";
+    @Option(names = "--format", paramLabel = "<format>",
+            description = "Output format: auto, jsonl, parquet, arrow or arrows. auto: from the output file's extension, "
+                    + "else jsonl (default: ${DEFAULT-VALUE}).")
+    String outputFormat = "auto";
 
-    boolean jsonl() {
-        return switch (inputFormat) {
-            case jsonl -> true;
-            case text -> false;
-            case auto -> input.endsWith(".jsonl") || input.endsWith(".ndjson");
-        };
+    @Option(names = {"--column", "--text-field"}, paramLabel = "NAME",
+            description = "The column (or JSONL field) holding the text (default: ${DEFAULT-VALUE}).")
+    String column = "text";
+
+    @Option(names = "--keep", split = ",", paramLabel = "COLUMN",
+            description = "Parquet/Arrow input columns to copy to the output, before the embedding (e.g. --keep id,title).")
+    List<String> keep = new ArrayList<>();
+
+    TableFormat inputFormat() {
+        return inputFormat.equals("auto") ? TableFormat.ofPath(input, TableFormat.TEXT) : TableFormat.named(inputFormat);
+    }
+
+    TableFormat outputFormat() {
+        return outputFormat.equals("auto") ? TableFormat.ofPath(output, TableFormat.JSONL) : TableFormat.named(outputFormat);
     }
 }

@@ -37,6 +37,10 @@ final class ModelOptions {
     int threads;
 
     EmbeddingModel.Options toOptions() {
+        return toOptions(0);
+    }
+
+    EmbeddingModel.Options toOptions(int maxBatchTokens) {
         if (dimensions < 0) {
             throw new IllegalArgumentException("--dimensions must be positive, got " + dimensions);
         }
@@ -46,11 +50,18 @@ final class ModelOptions {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be positive, got " + threads);
         }
-        return new EmbeddingModel.Options(pooling, normalize, dimensions, maxLength, threads, 0);
+        if (maxBatchTokens < 0) {
+            throw new IllegalArgumentException("--max-batch-tokens must be positive, got " + maxBatchTokens);
+        }
+        return new EmbeddingModel.Options(pooling, normalize, dimensions, maxLength, threads, maxBatchTokens);
     }
 
     EmbeddingModel load() {
-        return EmbeddingModel.load(model, toOptions());
+        return load(0);
+    }
+
+    EmbeddingModel load(int maxBatchTokens) {
+        return EmbeddingModel.load(model, toOptions(maxBatchTokens));
     }
 
     static final class PoolingConverter implements picocli.CommandLine.ITypeConverter<PoolingConfig.Mode> {

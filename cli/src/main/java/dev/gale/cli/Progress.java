@@ -1,56 +1,98 @@
 package dev.gale.cli;
 
+import dev.gale.arrow.EmbeddingPipeline;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Progress of a long run on stderr: silent for the first seconds, then a line every few seconds
- * (rewritten in place on a terminal), and a summary at the end.
+ * Progress of a long run on stderr: a progress bar (rows, rows/s, tokens/s, ETA when the total is known)
+ * that appears after the first two seconds, redrawn in place on a terminal and written as a line every
+ * 10 s otherwise; then one summary line.
  */
-final class Progress {
+final class Progress implements EmbeddingPipeline.Listener, AutoCloseable {
     private static final long QUIET_NANOS = 2_000_000_000L;
-    private static final long EVERY_NANOS = 1_000_000_000L;
 
     private final PrintStream err;
     private final boolean enabled;
-    private final boolean terminal = System.console() != null;
+    private final long total;
+    private final String unit;
     private final long start = System.nanoTime();
-    private long lastReport = start;
-    private long texts;
+    private ProgressBar bar;
+    private long rows;
     private long tokens;
-    private long truncated;
-    private boolean reported;
 
-    Progress(PrintStream err, boolean enabled) {
+    Progress(PrintStream err, boolean enabled, long total, String unit) {
         this.err = err;
         this.enabled = enabled;
+        this.total = total;
+        this.unit = unit;
     }
 
-    void add(long texts, long tokens, long truncated) {
-        this.texts += texts;
+    @Override
+    public void written(int rows, long tokens) {
+        this.rows += rows;
         this.tokens += tokens;
-        this.truncated += truncated;
-        long now = System.nanoTime();
-        if (enabled && now - start > QUIET_NANOS && now - lastReport > (terminal ? EVERY_NANOS : 10 * EVERY_NANOS)) {
-            lastReport = now;
-            reported = true;
-            err.print((terminal ? "\r" : "") + line(now) + (terminal ? "" : "\n"));
-            err.flush();
+        if (!enabled) {
+            return;
+        }
+        if (bar == null && System.nanoTime() - start > QUIET_NANOS) {
+            bar = open();
+        }
+        if (bar != null) {
+            bar.stepTo(this.rows);
+            bar.setExtraMessage(String.format(Locale.ROOT, "%,.0f tokens/s", this.tokens / seconds()));
         }
     }
 
-    void finish(String verb) {
-        if (reported && terminal) {
-            err.print("\r\033[K");
+    private ProgressBar open() {
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        ProgressBarBuilder builder = new ProgressBarBuilder()
+                .setTaskName("embed")
+                .setInitialMax(total)
+                .setUnit(" " + unit, 1)
+                .showSpeed()
+                .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
+                .startsFrom(rows, Duration.ofNanos(System.nanoTime() - start))
+                .setStyle(ProgressBarStyle.ASCII)
+                .continuousUpdate();
+        if (terminal) {
+            builder.setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(err));
+        } else {
+            builder.setConsumer(new DelegatingProgressBarConsumer(err::println)).setUpdateIntervalMillis(10_000);
         }
-        if (enabled) {
-            err.println(verb + " " + line(System.nanoTime()) + (truncated > 0 ? ", " + truncated + " truncated to the max length" : ""));
-        }
+        return builder.build();
     }
 
-    private String line(long now) {
-        double seconds = Math.max(1e-9, (now - start) / 1e9);
-        return String.format(Locale.ROOT, "%,d texts, %,d tokens in %.1f s (%,.0f texts/s, %,.0f tokens/s)",
-                texts, tokens, seconds, texts / seconds, tokens / seconds);
+    private double seconds() {
+        return Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Closes the bar and prints the summary of a finished run. */
+    void finish(EmbeddingPipeline.Summary s) {
+        close();
+        if (!enabled) {
+            return;
+        }
+        double wall = s.wallNanos() / 1e9;
+        err.println(String.format(Locale.ROOT, "embedded %,d %s, %,d tokens in %.1f s (%,.0f %s/s, %,.0f tokens/s)",
+                s.rows(), unit, s.tokens(), wall, s.rows() / wall, unit, s.tokens() / wall)
+                + (s.nulls() > 0 ? String.format(Locale.ROOT, ", %,d null texts (null embeddings)", s.nulls()) : "")
+                + (s.truncated() > 0 ? String.format(Locale.ROOT, ", %,d truncated to the max length", s.truncated()) : "")
+                + String.format(Locale.ROOT, "; busy: read %.1f s, tokenize %.1f s, encode %.1f s, write %.1f s",
+                s.readNanos() / 1e9, s.tokenizeNanos() / 1e9, s.encodeNanos() / 1e9, s.writeNanos() / 1e9));
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
     }
 }

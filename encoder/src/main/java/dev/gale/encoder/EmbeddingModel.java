@@ -113,18 +113,29 @@ public final class EmbeddingModel implements AutoCloseable {
 
     /** Embeds already tokenized texts into {@code out}, (encodings, dimensions) float32 row-major. */
     public void embed(List<Encoding> encodings, MemorySegment out) {
+        embed(TokenBatch.of(encodings.stream().map(Encoding::ids).toList(), encodings.stream().map(Encoding::typeIds).toList()), out);
+    }
+
+    /**
+     * Embeds a padding-free batch of any size into {@code out}, (sequences, dimensions) float32 row-major,
+     * running the encoder on consecutive slices of at most the max batch tokens. The slices are views of
+     * {@code batch}, and each writes straight into its rows of {@code out}. An empty sequence gives a row of zeros.
+     */
+    public void embed(TokenBatch batch, MemorySegment out) {
         long rowBytes = (long) dimensions() * Float.BYTES;
+        int n = batch.sequenceCount();
+        if (out.byteSize() < n * rowBytes) {
+            throw new IllegalArgumentException("output holds " + out.byteSize() + " bytes, " + n + " sequences need " + n * rowBytes);
+        }
         int first = 0;
-        while (first < encodings.size()) {
-            int end = first;
-            int tokens = 0;
-            while (end < encodings.size() && (end == first || tokens + encodings.get(end).ids().length <= maxBatchTokens)) {
-                tokens += encodings.get(end).ids().length;
+        while (first < n) {
+            int end = first + 1;
+            int tokens = batch.length(first);
+            while (end < n && tokens + batch.length(end) <= maxBatchTokens) {
+                tokens += batch.length(end);
                 end++;
             }
-            List<Encoding> slice = encodings.subList(first, end);
-            TokenBatch batch = TokenBatch.of(slice.stream().map(Encoding::ids).toList(), slice.stream().map(Encoding::typeIds).toList());
-            encoder.embed(batch, pooling, out.asSlice(first * rowBytes, (end - first) * rowBytes));
+            encoder.embed(batch.slice(first, end), pooling, out.asSlice(first * rowBytes, (end - first) * rowBytes));
             first = end;
         }
     }

@@ -13,13 +13,17 @@ public final class Pooling {
 
     private Pooling() {}
 
-    /** Pools sequence s (rows [start, start + length) of hidden) into row s of out. */
+    /**
+     * Pools sequence s (rows [start, start + length) of hidden) into row s of out. An empty sequence
+     * (how a batch carries a null row) pools to zeros.
+     */
     public static void pool(float[] hidden, int hiddenSize, int start, int length, PoolingConfig config,
                             MemorySegment out, int s, float[] scratch) {
-        if (length == 0) {
-            throw new IllegalArgumentException("sequence " + s + " has no tokens; every sequence needs at least one");
-        }
         int dims = config.outputSize(hiddenSize);
+        if (length == 0) {
+            out.asSlice((long) s * dims * 4, (long) dims * 4).fill((byte) 0);
+            return;
+        }
         switch (config.mode()) {
             case CLS -> System.arraycopy(hidden, start * hiddenSize, scratch, 0, dims);
             case MEAN -> {

@@ -67,6 +67,14 @@ public record TokenBatch(MemorySegment ids, MemorySegment typeIds, MemorySegment
         return of(sequences, null);
     }
 
+    /** Sequences [from, to) as a batch over the same memory (no copy). */
+    public TokenBatch slice(int from, int to) {
+        if (from < 0 || to < from || to > sequenceCount) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of " + sequenceCount + " sequences");
+        }
+        return new TokenBatch(ids, typeIds, offsets.asSlice(4L * from, 4L * (to - from + 1)), to - from);
+    }
+
     private int base() {
         return offsets.getAtIndex(I32, 0);
     }

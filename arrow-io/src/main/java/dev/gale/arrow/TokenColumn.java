@@ -1,0 +1,148 @@
+package dev.gale.arrow;
+
+import dev.gale.encoder.TokenBatch;
+import dev.gale.encoder.tokenizer.Encoding;
+import dev.gale.encoder.tokenizer.Tokenizer;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseLargeVariableWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * The token ids of a text column as an Arrow {@code List<Int32>} vector. Its values and offsets buffers
+ * are exactly a padding-free {@link TokenBatch}: {@link #batch()} is a view of them, not a copy.
+ * A null text gives a null, empty list, which the encoder pools to zeros.
+ * <pre>  R rows, T tokens; ids values int32 (T), ids offsets int32 (R + 1) </pre>
+ */
+public final class TokenColumn implements AutoCloseable {
+    private static final Field FIELD = new Field("ids", FieldType.nullable(ArrowType.List.INSTANCE),
+            List.of(new Field("item", FieldType.notNullable(new ArrowType.Int(32, true)), null)));
+
+    final ListVector ids;
+    final long tokens;
+    final long truncated;
+    final long nulls;
+
+    private TokenColumn(ListVector ids, long tokens, long truncated, long nulls) {
+        this.ids = ids;
+        this.tokens = tokens;
+        this.truncated = truncated;
+        this.nulls = nulls;
+    }
+
+    /**
+     * Tokenizes every row of {@code text} (Utf8 or LargeUtf8). Invalid UTF-8, or a text over the max length
+     * when {@code truncate} is off, is a {@link BadInputException} naming the row by {@code where}.
+     */
+    public static TokenColumn tokenize(FieldVector text, Tokenizer tokenizer, int maxLength, boolean truncate,
+                                BufferAllocator allocator, LongFunction<String> where) {
+        int rows = text.getValueCount();
+        ListVector ids = (ListVector) FIELD.createVector(allocator);
+        try {
+            ids.setInitialCapacity(rows);
+            ids.allocateNew();
+            IntVector values = (IntVector) ids.getDataVector();
+            CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            ArrowBuf offsets = ids.getOffsetBuffer();
+            int position = 0;
+            long truncated = 0;
+            long nulls = 0;
+            offsets.setInt(0, 0);
+            for (int r = 0; r < rows; r++) {
+                if (text.isNull(r)) {
+                    nulls++;
+                } else {
+                    Encoding encoding = tokenizer.encode(decode(text, r, utf8, where), maxLength);
+                    if (encoding.truncated()) {
+                        if (!truncate) {
+                            int all = tokenizer.encode(decode(text, r, utf8, where), 0).ids().length;
+                            throw new BadInputException(where.apply(r) + ": text has " + all + " tokens, more than the max length "
+                                    + maxLength + " (truncation is off)");
+                        }
+                        truncated++;
+                    }
+                    int[] tokenIds = encoding.ids();
+                    while (values.getValueCapacity() < position + tokenIds.length) {
+                        values.reAlloc();
+                    }
+                    MemorySegment.copy(tokenIds, 0, ArrowMemory.segment(values.getDataBuffer(), values.getDataBuffer().capacity()),
+                            ValueLayout.JAVA_INT_UNALIGNED, 4L * position, tokenIds.length);
+                    position += tokenIds.length;
+                    ids.setNotNull(r);
+                }
+                offsets.setInt(4L * (r + 1), position);
+            }
+            values.getValidityBuffer().setOne(0, (position + 7) / 8);
+            values.setValueCount(position);
+            ids.setLastSet(rows - 1);
+            ids.setValueCount(rows);
+            return new TokenColumn(ids, position, truncated, nulls);
+        } catch (RuntimeException | Error e) {
+            ids.close();
+            throw e;
+        }
+    }
+
+    /** Row {@code r} of a Utf8 / LargeUtf8 vector, decoded strictly. */
+    private static String decode(FieldVector text, int r, CharsetDecoder utf8, LongFunction<String> where) {
+        long start;
+        long end;
+        if (text instanceof BaseVariableWidthVector v) {
+            start = v.getStartOffset(r);
+            end = v.getStartOffset(r + 1);
+        } else if (text instanceof BaseLargeVariableWidthVector v) {
+            start = v.getOffsetBuffer().getLong(8L * r);
+            end = v.getOffsetBuffer().getLong(8L * (r + 1));
+        } else {
+            throw new IllegalArgumentException("not a string vector: " + text.getField());
+        }
+        ByteBuffer bytes = text.getDataBuffer().nioBuffer(start, (int) (end - start));
+        try {
+            return utf8.decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new BadInputException(where.apply(r) + ": invalid UTF-8 in the text");
+        }
+    }
+
+    /** The ids: {@code List<Int32>}, one list per row. */
+    public ListVector ids() {
+        return ids;
+    }
+
+    public long tokens() {
+        return tokens;
+    }
+
+    public int rows() {
+        return ids.getValueCount();
+    }
+
+    /** The padding-free batch over this vector's own buffers. */
+    public TokenBatch batch() {
+        int rows = rows();
+        return new TokenBatch(ArrowMemory.segment(ids.getDataVector().getDataBuffer(), 4 * tokens), null,
+                ArrowMemory.segment(ids.getOffsetBuffer(), 4L * (rows + 1)), rows);
+    }
+
+    @Override
+    public void close() {
+        ids.close();
+    }
+}
