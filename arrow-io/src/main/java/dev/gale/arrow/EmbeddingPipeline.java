@@ -144,6 +144,9 @@ public final class EmbeddingPipeline {
         Thread encoder = Thread.ofPlatform().name("gale-encode").start(() -> guard(this::encode));
         try {
             write(sink, listener);
+            if (failure.get() == null && rows == 0) {
+                throw new BadInputException(source.name() + ": no rows to embed");
+            }
             if (failure.get() == null) {
                 long t = System.nanoTime();
                 sink.commit();

@@ -194,7 +194,21 @@ public final class TableSource implements AutoCloseable {
     }
 
     private static String describe(Field f) {
-        String type = f.getType().toString().toLowerCase(java.util.Locale.ROOT);
+        String type = switch (f.getType()) {
+            case ArrowType.Int i -> (i.getIsSigned() ? "int" : "uint") + i.getBitWidth();
+            case ArrowType.FloatingPoint p -> switch (p.getPrecision()) {
+                case HALF -> "float16";
+                case SINGLE -> "float32";
+                case DOUBLE -> "float64";
+            };
+            case ArrowType.Utf8 u -> "utf8";
+            case ArrowType.LargeUtf8 u -> "large_utf8";
+            case ArrowType.Binary b -> "binary";
+            case ArrowType.Bool b -> "bool";
+            case ArrowType.List l -> "list<" + describe(f.getChildren().getFirst()) + ">";
+            case ArrowType.FixedSizeList l -> "fixed_size_list<" + describe(f.getChildren().getFirst()) + ">[" + l.getListSize() + "]";
+            default -> f.getType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
         return f.getDictionary() != null ? "dictionary of " + type : type;
     }
 

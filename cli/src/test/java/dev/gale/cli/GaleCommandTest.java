@@ -130,7 +130,7 @@ class GaleCommandTest {
         Path output = dir.resolve("o.jsonl");
         assertEquals(2, Gale.run("embed", "--no-truncate", "-i", input.toString(), "-o", output.toString()));
         // 300 words + [CLS] + [SEP]
-        assertEquals("gale: " + input + ":2: text has 302 tokens, more than the max length 256 (--no-truncate was given)",
+        assertEquals("gale: " + input + ":2: text has 302 tokens, more than the max length 256 (truncation is off)",
                 stderr().lines().filter(l -> l.startsWith("gale:")).findFirst().orElse(stderr()));
         assertFalse(Files.exists(output));
         assertEquals(0, Gale.run("tokenize", "--max-length", "512", "--no-truncate", "-i", input.toString(), "-o", output.toString()), stderr());
