@@ -2,6 +2,7 @@ package dev.gale.arrow;
 
 import dev.gale.encoder.EmbeddingModel;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
@@ -60,8 +61,13 @@ public final class EmbeddingPipeline {
         }
     }
 
-    /** Called on the writing thread after each batch is written. */
+    /** Hears how a run goes, on the writing thread. */
     public interface Listener {
+        /** Before the first batch: the input's row count, or -1 where the format does not tell. */
+        default void started(long rows) {
+        }
+
+        /** After each batch is written. */
         void written(int rows, long tokens);
     }
 
@@ -70,12 +76,20 @@ public final class EmbeddingPipeline {
      * so they add up to more than the wall time when the stages run in parallel.
      */
     public record Summary(long rows, long nulls, long tokens, long truncated,
-                          long wallNanos, long readNanos, long tokenizeNanos, long encodeNanos, long writeNanos) {}
+                          long wallNanos, long readNanos, long tokenizeNanos, long encodeNanos, long writeNanos, long peakArrowBytes) {}
 
+    /** A batch of input rows; {@code keep} may hold {@code text} itself when the text column is kept. */
     private record Input(long firstRow, FieldVector text, List<FieldVector> keep) {
         void close() {
             text.close();
             keep.forEach(FieldVector::close);
+        }
+
+        /** Frees the text unless it goes to the output. */
+        void dropText() {
+            if (!keep.contains(text)) {
+                text.close();
+            }
         }
     }
 
@@ -113,20 +127,41 @@ public final class EmbeddingPipeline {
         this.encoded = new ArrayBlockingQueue<>(options.depth());
     }
 
-    /** The output schema for {@code input}: the kept columns, then {@code embedding FixedSizeList<Float32>[dimensions]}. */
-    public static Schema outputSchema(Schema input, Options options, int dimensions) {
+    /**
+     * The output schema for {@code input}: the kept columns, then {@code embedding FixedSizeList<Float32>[dimensions]}.
+     * JSONL written from JSONL input also carries each line's other fields.
+     */
+    public static Schema outputSchema(Schema input, Options options, int dimensions, TableFormat output) {
         List<Field> fields = new ArrayList<>();
         for (String name : options.keep()) {
             fields.add(input.findField(name));
         }
-        if (input.getFields().stream().anyMatch(f -> f.getName().equals(LinesReader.FIELDS))) {
+        if (output == TableFormat.JSONL && input.getFields().stream().anyMatch(f -> f.getName().equals(LinesReader.FIELDS))) {
             fields.add(input.findField(LinesReader.FIELDS));
         }
         fields.add(EmbeddingColumn.field(dimensions));
         return new Schema(fields);
     }
 
-    /** Embeds every row of {@code source} into {@code sink} and commits it; on failure nothing is committed. */
+    /**
+     * Embeds {@code input} into {@code output} (a file name, or "-" for stdin / stdout where the format allows),
+     * in the given formats; the output appears only when complete. {@code listener} first hears the input's row
+     * count (-1 if unknown), then each written batch.
+     */
+    public static Summary run(EmbeddingModel model, String input, TableFormat inputFormat, String output, TableFormat outputFormat,
+                              Options options, Listener listener) throws Exception {
+        try (BufferAllocator allocator = new RootAllocator();
+             TableSource source = TableSource.open(input, inputFormat, options.textColumn(), options.keep(), options.rowsPerBatch(), allocator);
+             TableSink sink = TableSink.open(output, outputFormat, outputSchema(source.schema(), options, model.dimensions(), outputFormat), allocator)) {
+            listener.started(source.rowCount());
+            return run(model, source, sink, allocator, options, listener);
+        }
+    }
+
+    /**
+     * Embeds every row of {@code source} into {@code sink} and commits it; on failure nothing is committed.
+     * The sink's schema says which columns to carry: all of its fields but the last, the embedding.
+     */
     public static Summary run(EmbeddingModel model, TableSource source, TableSink sink, BufferAllocator allocator,
                               Options options, Listener listener) throws Exception {
         return new EmbeddingPipeline(model, source, allocator, options).run(sink, listener);
@@ -134,10 +169,8 @@ public final class EmbeddingPipeline {
 
     private Summary run(TableSink sink, Listener listener) throws Exception {
         long start = System.nanoTime();
-        List<String> kept = new ArrayList<>(options.keep());
-        if (source.schema().getFields().stream().anyMatch(f -> f.getName().equals(LinesReader.FIELDS))) {
-            kept.add(LinesReader.FIELDS);
-        }
+        List<Field> outputFields = sink.schema().getFields();
+        List<String> kept = outputFields.subList(0, outputFields.size() - 1).stream().map(Field::getName).toList();
         ExecutorService tokenizers = Executors.newFixedThreadPool(options.tokenizerThreads(),
                 Thread.ofPlatform().name("gale-tokenize-", 0).daemon().factory());
         Thread reader = Thread.ofPlatform().name("gale-read").start(() -> guard(() -> read(kept, tokenizers)));
@@ -165,7 +198,8 @@ public final class EmbeddingPipeline {
         if (t != null) {
             throw t instanceof Exception e ? e : new RuntimeException(t);
         }
-        return new Summary(rows, nulls, tokens, truncated, System.nanoTime() - start, readNanos, tokenizeNanos.get(), encodeNanos, writeNanos);
+        return new Summary(rows, nulls, tokens, truncated, System.nanoTime() - start, readNanos, tokenizeNanos.get(), encodeNanos, writeNanos,
+                allocator.getPeakMemoryAllocation());
     }
 
     private interface Stage {
@@ -207,7 +241,7 @@ public final class EmbeddingPipeline {
                 FieldVector text = take(root.getVector(options.textColumn()), from, length, count);
                 List<FieldVector> keep = new ArrayList<>(kept.size());
                 for (String name : kept) {
-                    keep.add(take(root.getVector(name), from, length, count));
+                    keep.add(name.equals(options.textColumn()) ? text : take(root.getVector(name), from, length, count));
                 }
                 Input input = new Input(row + from, text, keep);
                 readNanos += System.nanoTime() - t;
@@ -291,7 +325,7 @@ public final class EmbeddingPipeline {
                 return;
             }
             long t = System.nanoTime();
-            batch.input().text().close();
+            batch.input().dropText();
             List<FieldVector> vectors = new ArrayList<>(batch.input().keep());
             vectors.add(batch.embedding());
             VectorSchemaRoot root = new VectorSchemaRoot(vectors);

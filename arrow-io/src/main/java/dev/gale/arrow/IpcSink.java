@@ -15,11 +15,13 @@ final class IpcSink implements TableSink {
     private final AtomicOutput output;
     private final VectorSchemaRoot root;
     private final ArrowWriter writer;
+    private final Schema schema;
 
     IpcSink(String output, boolean fileFormat, Schema schema, BufferAllocator allocator) throws IOException {
         if (fileFormat && output.equals("-")) {
             throw new BadInputException("the Arrow file format cannot go to stdout; use --format arrows, or give --output a file name");
         }
+        this.schema = schema;
         this.output = AtomicOutput.file(output);
         this.root = VectorSchemaRoot.create(schema, allocator);
         var channel = Channels.newChannel(this.output.stream());
@@ -38,6 +40,11 @@ final class IpcSink implements TableSink {
         } finally {
             root.clear();
         }
+    }
+
+    @Override
+    public Schema schema() {
+        return schema;
     }
 
     @Override

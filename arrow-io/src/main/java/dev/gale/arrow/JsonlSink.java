@@ -8,6 +8,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.Text;
 
 import java.io.IOException;
@@ -26,8 +27,10 @@ final class JsonlSink implements TableSink {
 
     private final AtomicOutput output;
     private final JsonGenerator json;
+    private final Schema schema;
 
-    JsonlSink(String output) throws IOException {
+    JsonlSink(String output, Schema schema) throws IOException {
+        this.schema = schema;
         this.output = AtomicOutput.file(output);
         this.json = JSON.getFactory().createGenerator(this.output.stream(), JsonEncoding.UTF8);
         json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
@@ -77,6 +80,11 @@ final class JsonlSink implements TableSink {
             case TemporalAccessor time -> json.writeString(time.toString());
             default -> json.writeObject(value);
         }
+    }
+
+    @Override
+    public Schema schema() {
+        return schema;
     }
 
     @Override

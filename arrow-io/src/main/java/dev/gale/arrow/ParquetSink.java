@@ -1,176 +1,209 @@
 package dev.gale.arrow;
 
-import org.apache.arrow.dataset.file.DatasetFileWriter;
-import org.apache.arrow.dataset.file.FileFormat;
-import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseLargeVariableWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
-import org.apache.arrow.vector.complex.ListVector;
-import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
- * Parquet output through Arrow's dataset writer (C++, over JNI). The writer pulls batches from a small
- * queue on its own thread, so a slow disk holds the pipeline back instead of filling memory. The embedding
- * column is written as {@code List<Float32>} (see {@link EmbeddingColumn#parquetField()}).
+ * Parquet output, written with parquet-java on the calling thread, so rows land in the order they come.
+ * Row groups are cut at {@link #ROW_GROUP_BYTES}, which bounds the writer's memory. The embedding is a
+ * Parquet LIST of FLOAT (Parquet has no fixed-size list), null where the text was null: Arrow C++ cannot
+ * write or read null rows of a fixed_size_list column in Parquet (apache/arrow#24425, #35692), and readers
+ * (pyarrow, Spark, DuckDB) see an ordinary {@code list<float>}.
  */
 final class ParquetSink implements TableSink {
-    private static final VectorSchemaRoot END = new VectorSchemaRoot(List.of());
+    static final long ROW_GROUP_BYTES = 64L << 20;
 
     private final AtomicOutput output;
-    private final BlockingQueue<VectorSchemaRoot> queue = new ArrayBlockingQueue<>(2);
-    private final Thread thread;
-    private final BufferAllocator allocator;
-    private volatile Throwable failure;
-    private volatile boolean aborted;
+    private final Schema schema;
+    private final RowWriter rows;
+    private final ParquetWriter<Integer> writer;
 
-    ParquetSink(String output, Schema schema, BufferAllocator allocator) throws IOException {
-        this.output = AtomicOutput.directory(output);
-        this.allocator = allocator;
-        List<Field> fields = new ArrayList<>(schema.getFields());
-        fields.set(fields.size() - 1, EmbeddingColumn.parquetField());
-        Schema parquetSchema = new Schema(fields);
-        String uri = this.output.temp().resolve("data").toUri().toString();
-        thread = Thread.ofPlatform().name("gale-parquet-writer").unstarted(() -> {
-            try (QueueReader reader = new QueueReader(allocator, parquetSchema)) {
-                DatasetFileWriter.write(allocator, reader, FileFormat.PARQUET, uri, new String[0], 1, "part-{i}.parquet");
-            } catch (Throwable t) {
-                failure = t;
-            }
-        });
-        thread.start();
+    ParquetSink(String output, Schema schema) throws IOException {
+        this.schema = schema;
+        MessageType parquetSchema = new MessageType("schema", schema.getFields().stream().map(ParquetSchemas::toParquet).toList());
+        this.output = AtomicOutput.file(output);
+        if (this.output.isStdout()) {
+            this.output.close();
+            throw new BadInputException("Parquet cannot go to stdout; give --output a file name");
+        }
+        this.rows = new RowWriter(parquetSchema);
+        try {
+            this.writer = new Builder(new LocalOutputFile(this.output.temp()), rows)
+                    .withConf(new PlainParquetConfiguration())
+                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .withCodecFactory(ParquetCodecs.INSTANCE)
+                    .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .withRowGroupSize(ROW_GROUP_BYTES)
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            this.output.close();
+            throw e;
+        }
     }
 
     @Override
     public void write(VectorSchemaRoot batch) throws IOException {
-        List<FieldVector> vectors = new ArrayList<>(batch.getFieldVectors());
-        FixedSizeListVector embedding = (FixedSizeListVector) vectors.getLast();
-        ListVector list;
-        try {
-            list = EmbeddingColumn.toList(embedding, allocator);
-        } catch (RuntimeException | Error e) {
-            batch.close();
-            throw e;
-        }
-        embedding.close();
-        vectors.set(vectors.size() - 1, list);
-        VectorSchemaRoot converted = new VectorSchemaRoot(vectors);
-        converted.setRowCount(batch.getRowCount());
-        put(converted);
-    }
-
-    private void put(VectorSchemaRoot batch) throws IOException {
-        try {
-            while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
-                checkWriter();
+        try (batch) {
+            rows.batch = batch;
+            for (int r = 0; r < batch.getRowCount(); r++) {
+                writer.write(r);
             }
-        } catch (InterruptedException e) {
-            batch.close();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while writing Parquet", e);
-        } catch (IOException | RuntimeException e) {
-            batch.close();
-            throw e;
-        }
-    }
-
-    private void checkWriter() throws IOException {
-        if (failure != null) {
-            throw new IOException("writing Parquet failed: " + failure.getMessage(), failure);
-        }
-        if (!thread.isAlive()) {
-            throw new IOException("the Parquet writer stopped early");
+        } finally {
+            rows.batch = null;
         }
     }
 
     @Override
+    public Schema schema() {
+        return schema;
+    }
+
+    @Override
     public void commit() throws IOException {
-        put(END);
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while finishing Parquet", e);
-        }
-        if (failure != null) {
-            throw new IOException("writing Parquet failed: " + failure.getMessage(), failure);
-        }
+        writer.close();
         output.commit();
     }
 
     @Override
     public void close() throws IOException {
-        if (thread.isAlive()) {
-            aborted = true;
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try (output) {
+            writer.close();
         }
-        for (VectorSchemaRoot left; (left = queue.poll()) != null; ) {
-            left.close();
-        }
-        output.close();
     }
 
-    /** The batches put on the queue, as the reader the dataset writer pulls from. */
-    private final class QueueReader extends ArrowReader {
-        private final Schema schema;
+    private static final class Builder extends ParquetWriter.Builder<Integer, Builder> {
+        private final RowWriter rows;
 
-        QueueReader(BufferAllocator allocator, Schema schema) {
-            super(allocator);
+        Builder(OutputFile file, RowWriter rows) {
+            super(file);
+            this.rows = rows;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<Integer> getWriteSupport(Configuration conf) {
+            return rows;
+        }
+
+        @Override
+        protected WriteSupport<Integer> getWriteSupport(ParquetConfiguration conf) {
+            return rows;
+        }
+    }
+
+    /** Writes row r of the current batch, one column at a time; a null value is a field left out. */
+    private static final class RowWriter extends WriteSupport<Integer> {
+        private final MessageType schema;
+        private RecordConsumer out;
+        VectorSchemaRoot batch;
+
+        RowWriter(MessageType schema) {
             this.schema = schema;
         }
 
         @Override
-        public boolean loadNextBatch() throws IOException {
-            VectorSchemaRoot next;
-            try {
-                do {
-                    if (aborted) {
-                        throw new IOException("Parquet output abandoned");
-                    }
-                    next = queue.poll(100, TimeUnit.MILLISECONDS);
-                } while (next == null);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
-            if (next == END) {
-                return false;
-            }
-            VectorSchemaRoot root = getVectorSchemaRoot();
-            try (VectorSchemaRoot batch = next) {
-                for (int i = 0; i < root.getFieldVectors().size(); i++) {
-                    batch.getVector(i).makeTransferPair(root.getVector(i)).transfer();
+        public WriteContext init(Configuration configuration) {
+            return new WriteContext(schema, Map.of());
+        }
+
+        @Override
+        public WriteContext init(ParquetConfiguration configuration) {
+            return new WriteContext(schema, Map.of());
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer recordConsumer) {
+            out = recordConsumer;
+        }
+
+        @Override
+        public void write(Integer row) {
+            int r = row;
+            out.startMessage();
+            List<FieldVector> vectors = batch.getFieldVectors();
+            for (int c = 0; c < vectors.size(); c++) {
+                FieldVector v = vectors.get(c);
+                if (v.isNull(r)) {
+                    continue;
                 }
-                root.setRowCount(batch.getRowCount());
+                Field field = v.getField();
+                out.startField(field.getName(), c);
+                switch (v) {
+                    case FixedSizeListVector list -> writeList(list, r);
+                    case BaseVariableWidthVector s -> out.addBinary(Binary.fromConstantByteArray(s.get(r)));
+                    case BaseLargeVariableWidthVector s -> out.addBinary(Binary.fromConstantByteArray(s.get(r)));
+                    case TinyIntVector i -> out.addInteger(i.get(r));
+                    case SmallIntVector i -> out.addInteger(i.get(r));
+                    case IntVector i -> out.addInteger(i.get(r));
+                    case DateDayVector d -> out.addInteger(d.get(r));
+                    case BigIntVector i -> out.addLong(i.get(r));
+                    case TimeStampVector t -> out.addLong(t.get(r));
+                    case Float4Vector f -> out.addFloat(f.get(r));
+                    case Float8Vector f -> out.addDouble(f.get(r));
+                    case BitVector b -> out.addBoolean(b.get(r) != 0);
+                    default -> throw new IllegalStateException("no Parquet writer for " + field);
+                }
+                out.endField(field.getName(), c);
             }
-            return true;
+            out.endMessage();
+        }
+
+        /** LIST &gt; repeated group list &gt; element, the spec's three levels. */
+        private void writeList(FixedSizeListVector list, int r) {
+            int dims = list.getListSize();
+            MemorySegment data = EmbeddingColumn.data(list);
+            out.startGroup();
+            out.startField("list", 0);
+            for (int i = 0; i < dims; i++) {
+                out.startGroup();
+                out.startField("element", 0);
+                out.addFloat(data.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) r * dims + i));
+                out.endField("element", 0);
+                out.endGroup();
+            }
+            out.endField("list", 0);
+            out.endGroup();
         }
 
         @Override
-        public long bytesRead() {
-            return 0;
-        }
-
-        @Override
-        protected void closeReadSource() {
-        }
-
-        @Override
-        protected Schema readSchema() {
-            return schema;
+        public String getName() {
+            return "gale";
         }
     }
 }

@@ -15,6 +15,9 @@ public interface TableSink extends AutoCloseable {
     /** Writes {@code batch} and takes ownership of its buffers: the batch is closed when this returns. */
     void write(VectorSchemaRoot batch) throws IOException;
 
+    /** The batches' schema: the carried columns, then the embedding. */
+    Schema schema();
+
     /** Finishes the output and moves it to its final name. */
     void commit() throws IOException;
 
@@ -27,9 +30,9 @@ public interface TableSink extends AutoCloseable {
      */
     static TableSink open(String output, TableFormat format, Schema schema, BufferAllocator allocator) throws IOException {
         return switch (format) {
-            case PARQUET -> new ParquetSink(output, schema, allocator);
+            case PARQUET -> new ParquetSink(output, schema);
             case ARROW, ARROWS -> new IpcSink(output, format == TableFormat.ARROW, schema, allocator);
-            case JSONL -> new JsonlSink(output);
+            case JSONL -> new JsonlSink(output, schema);
             case TEXT -> throw new BadInputException("text is an input format; write jsonl, parquet, arrow or arrows");
         };
     }

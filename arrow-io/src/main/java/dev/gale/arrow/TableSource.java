@@ -1,11 +1,5 @@
 package dev.gale.arrow;
 
-import org.apache.arrow.dataset.file.FileFormat;
-import org.apache.arrow.dataset.file.FileSystemDatasetFactory;
-import org.apache.arrow.dataset.jni.NativeMemoryPool;
-import org.apache.arrow.dataset.scanner.ScanOptions;
-import org.apache.arrow.dataset.scanner.Scanner;
-import org.apache.arrow.dataset.source.Dataset;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -20,15 +14,12 @@ import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * An input table opened for streaming: Parquet (Arrow's dataset module, reading only the needed
- * columns), Arrow IPC file or stream, JSONL or plain text lines. Batches come from {@link #reader()};
+ * An input table opened for streaming: Parquet (parquet-java, decoding only the needed columns), Arrow
+ * IPC file or stream, JSONL or plain text lines. Batches come from {@link #reader()};
  * the columns asked for are checked when opening, with an error that lists the columns there are.
  */
 public final class TableSource implements AutoCloseable {
@@ -37,15 +28,13 @@ public final class TableSource implements AutoCloseable {
     private final ArrowReader reader;
     private final Schema schema;
     private final long rowCount;
-    private final AutoCloseable[] resources;
 
-    private TableSource(String name, TableFormat format, ArrowReader reader, Schema schema, long rowCount, AutoCloseable... resources) {
+    private TableSource(String name, TableFormat format, ArrowReader reader, Schema schema, long rowCount) {
         this.name = name;
         this.format = format;
         this.reader = reader;
         this.schema = schema;
         this.rowCount = rowCount;
-        this.resources = resources;
     }
 
     /**
@@ -68,7 +57,8 @@ public final class TableSource implements AutoCloseable {
         }
         switch (format) {
             case PARQUET -> {
-                return openParquet(path, name, textColumn, keep, rowsPerBatch, allocator);
+                ParquetTableReader reader = new ParquetTableReader(path, name, textColumn, keep, rowsPerBatch, allocator);
+                return new TableSource(name, format, reader, reader.getVectorSchemaRoot().getSchema(), reader.rowCount());
             }
             case ARROW -> {
                 FileChannel channel = FileChannel.open(path);
@@ -84,44 +74,15 @@ public final class TableSource implements AutoCloseable {
                 return new TableSource(name, format, reader, schema, -1);
             }
             case JSONL, TEXT -> {
-                if (!keep.isEmpty()) {
-                    throw new BadInputException("--keep is for Parquet and Arrow input; JSONL output keeps every field of JSONL input");
+                if (keep.stream().anyMatch(k -> !k.equals(textColumn))) {
+                    throw new BadInputException(name + ": lines have no columns to keep but the text '" + textColumn
+                            + "'; JSONL output keeps every other field of JSONL input");
                 }
                 LinesReader reader = new LinesReader(open(path), name, format == TableFormat.JSONL, textColumn, rowsPerBatch, allocator);
                 return new TableSource(name, format, reader, reader.getVectorSchemaRoot().getSchema(), path == null ? -1 : countLines(path));
             }
             default -> throw new IllegalStateException(format.toString());
         }
-    }
-
-    private static TableSource openParquet(Path path, String name, String textColumn, List<String> keep, int rowsPerBatch,
-                                           BufferAllocator allocator) {
-        FileSystemDatasetFactory factory = new FileSystemDatasetFactory(allocator, NativeMemoryPool.getDefault(),
-                FileFormat.PARQUET, path.toAbsolutePath().toUri().toString());
-        try {
-            Schema schema;
-            try {
-                schema = factory.inspect();
-            } catch (RuntimeException e) {
-                throw new BadInputException(name + ": not a readable Parquet file (" + firstLine(e) + ")");
-            }
-            checkColumns(schema, name, textColumn, keep);
-            List<String> columns = new ArrayList<>(new LinkedHashSet<>(concat(textColumn, keep)));
-            Dataset dataset = factory.finish();
-            Scanner scanner = dataset.newScan(new ScanOptions(rowsPerBatch, Optional.of(columns.toArray(String[]::new))));
-            ArrowReader reader = scanner.scanBatches();
-            return new TableSource(name, TableFormat.PARQUET, reader, schema, ParquetFooter.rowCount(path), scanner, dataset, factory);
-        } catch (RuntimeException e) {
-            factory.close();
-            throw e;
-        }
-    }
-
-    private static List<String> concat(String first, List<String> rest) {
-        List<String> all = new ArrayList<>();
-        all.add(first);
-        all.addAll(rest);
-        return all;
     }
 
     private static InputStream open(Path path) throws IOException {
@@ -193,7 +154,7 @@ public final class TableSource implements AutoCloseable {
                 .map(f -> f.getName() + " (" + describe(f) + ")").collect(Collectors.joining(", "));
     }
 
-    private static String describe(Field f) {
+    static String describe(Field f) {
         String type = switch (f.getType()) {
             case ArrowType.Int i -> (i.getIsSigned() ? "int" : "uint") + i.getBitWidth();
             case ArrowType.FloatingPoint p -> switch (p.getPrecision()) {
@@ -243,24 +204,7 @@ public final class TableSource implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        Exception failure = null;
-        try {
-            reader.close();
-        } catch (Exception e) {
-            failure = e;
-        }
-        for (AutoCloseable r : resources) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+    public void close() throws IOException {
+        reader.close();
     }
 }

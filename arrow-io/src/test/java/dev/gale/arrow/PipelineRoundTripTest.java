@@ -80,7 +80,7 @@ class PipelineRoundTripTest {
         Path output = dir.resolve("out-" + in.id() + "." + out.id());
         try (BufferAllocator allocator = new RootAllocator()) {
             Tables.write(input, in, texts, 50, allocator);
-            EmbeddingPipeline.Summary summary = embed(input, in, output, out, List.of("id", "score"), allocator);
+            EmbeddingPipeline.Summary summary = embed(input, in, output, out, List.of("id", "score"));
             assertEquals(texts.size(), summary.rows());
             assertEquals(4, summary.nulls());
 
@@ -135,8 +135,8 @@ class PipelineRoundTripTest {
             Tables.write(parquet, TableFormat.PARQUET, texts, 64, allocator);
             Path fromJsonl = dir.resolve("from-jsonl.jsonl");
             Path fromParquet = dir.resolve("from-parquet.parquet");
-            embed(jsonl, TableFormat.JSONL, fromJsonl, TableFormat.JSONL, List.of(), allocator);
-            embed(parquet, TableFormat.PARQUET, fromParquet, TableFormat.PARQUET, List.of("id"), allocator);
+            embed(jsonl, TableFormat.JSONL, fromJsonl, TableFormat.JSONL, List.of());
+            embed(parquet, TableFormat.PARQUET, fromParquet, TableFormat.PARQUET, List.of("id"));
             List<String> out = Files.readAllLines(fromJsonl);
             Tables.Output table = Tables.read(fromParquet, TableFormat.PARQUET, allocator);
             assertEquals(texts.size(), out.size());
@@ -153,14 +153,36 @@ class PipelineRoundTripTest {
         }
     }
 
-    static EmbeddingPipeline.Summary embed(Path input, TableFormat in, Path output, TableFormat out, List<String> keep,
-                                           BufferAllocator allocator) throws Exception {
-        EmbeddingPipeline.Options options = new EmbeddingPipeline.Options("text", keep, true, ROWS_PER_BATCH, 2, 2);
-        try (TableSource source = TableSource.open(input.toString(), in, "text", keep, ROWS_PER_BATCH, allocator);
-             TableSink sink = TableSink.open(output.toString(), out,
-                     EmbeddingPipeline.outputSchema(source.schema(), options, model.dimensions()), allocator)) {
-            return EmbeddingPipeline.run(model, source, sink, allocator, options, (rows, tokens) -> { });
+    /** The text column itself can be kept, from a table or from JSONL lines (nulls included). */
+    @Test
+    void keepsTheTextColumn() throws Exception {
+        Path parquet = dir.resolve("keep-text.parquet");
+        Path jsonl = dir.resolve("keep-text.jsonl");
+        List<String> lines = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String t : texts) {
+            lines.add(t == null ? "{\"text\": null}" : json.writeValueAsString(java.util.Map.of("text", t)));
         }
+        Files.write(jsonl, lines);
+        try (BufferAllocator allocator = new RootAllocator()) {
+            Tables.write(parquet, TableFormat.PARQUET, texts, 32, allocator);
+            Path fromTable = dir.resolve("keep-text-table.arrow");
+            Path fromLines = dir.resolve("keep-text-lines.parquet");
+            embed(parquet, TableFormat.PARQUET, fromTable, TableFormat.ARROW, List.of("text", "id"));
+            embed(jsonl, TableFormat.JSONL, fromLines, TableFormat.PARQUET, List.of("text"));
+            for (Tables.Output out : List.of(Tables.read(fromTable, TableFormat.ARROW, allocator), Tables.read(fromLines, TableFormat.PARQUET, allocator))) {
+                assertEquals("text", out.schema().getFields().getFirst().getName());
+                assertEquals(texts, out.column("text"));
+                for (int r = 0; r < texts.size(); r++) {
+                    checkEmbedding(r, out.embeddings().get(r));
+                }
+            }
+        }
+    }
+
+    static EmbeddingPipeline.Summary embed(Path input, TableFormat in, Path output, TableFormat out, List<String> keep) throws Exception {
+        EmbeddingPipeline.Options options = new EmbeddingPipeline.Options("text", keep, true, ROWS_PER_BATCH, 2, 2);
+        return EmbeddingPipeline.run(model, input.toString(), in, output.toString(), out, options, (rows, tokens) -> { });
     }
 
     private static void checkEmbedding(int r, float[] actual) {
@@ -208,7 +230,7 @@ class PipelineRoundTripTest {
         Path output = dir.resolve("count.parquet");
         try (BufferAllocator allocator = new RootAllocator()) {
             Tables.write(input, TableFormat.ARROWS, texts, 7, allocator);
-            EmbeddingPipeline.Summary s = embed(input, TableFormat.ARROWS, output, TableFormat.PARQUET, List.of(), allocator);
+            EmbeddingPipeline.Summary s = embed(input, TableFormat.ARROWS, output, TableFormat.PARQUET, List.of());
             long tokens = 0;
             for (String t : texts) {
                 tokens += t == null ? 0 : model.tokenizer().encode(t, model.maxLength()).ids().length;

@@ -38,8 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Test tables: (id int64, text utf8 nullable, score float64) written in each format, and outputs read back. */
-final class Tables {
-    static final Schema SCHEMA = new Schema(List.of(
+public final class Tables {
+    public static final Schema SCHEMA = new Schema(List.of(
             new Field("id", FieldType.notNullable(new ArrowType.Int(64, true)), null),
             new Field("text", FieldType.nullable(ArrowType.Utf8.INSTANCE), null),
             new Field("score", FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null)));
@@ -47,7 +47,7 @@ final class Tables {
     private Tables() {}
 
     /** The corpus texts shared with the encoder's tests. */
-    static List<String> corpus() throws IOException {
+    public static List<String> corpus() throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<String> texts = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("../encoder/src/test/resources/corpus/texts.jsonl"))) {
@@ -56,13 +56,7 @@ final class Tables {
         return texts;
     }
 
-    /** One batch of rows [from, to) of {@code texts}: id = row, score = row / 2. */
-    static VectorSchemaRoot batch(List<String> texts, int from, int to, BufferAllocator allocator) {
-        VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
-        fill(root, texts, from, to);
-        return root;
-    }
-
+    /** Rows [from, to) of {@code texts} into {@code root}: id = row, score = row / 2. */
     private static void fill(VectorSchemaRoot root, List<String> texts, int from, int to) {
         root.allocateNew();
         BigIntVector id = (BigIntVector) root.getVector("id");
@@ -79,7 +73,7 @@ final class Tables {
     }
 
     /** Writes {@code texts} in batches of {@code batchRows} rows as Parquet, Arrow file or Arrow stream. */
-    static void write(Path file, TableFormat format, List<String> texts, int batchRows, BufferAllocator allocator) throws IOException {
+    public static void write(Path file, TableFormat format, List<String> texts, int batchRows, BufferAllocator allocator) throws IOException {
         switch (format) {
             case PARQUET -> {
                 Path dir = Files.createTempDirectory(file.getParent(), ".tables");
@@ -138,13 +132,13 @@ final class Tables {
     }
 
     /** An output table read back: every column as Java objects, embeddings as float[] (null for a null row). */
-    record Output(Schema schema, List<List<Object>> columns, List<float[]> embeddings) {
-        List<Object> column(String name) {
+    public record Output(Schema schema, List<List<Object>> columns, List<float[]> embeddings) {
+        public List<Object> column(String name) {
             return columns.get(schema.getFields().indexOf(schema.findField(name)));
         }
     }
 
-    static Output read(Path file, TableFormat format, BufferAllocator allocator) throws Exception {
+    public static Output read(Path file, TableFormat format, BufferAllocator allocator) throws Exception {
         return switch (format) {
             case PARQUET -> {
                 try (var factory = new FileSystemDatasetFactory(allocator, NativeMemoryPool.getDefault(), FileFormat.PARQUET, file.toUri().toString());

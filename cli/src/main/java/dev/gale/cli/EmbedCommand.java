@@ -2,11 +2,7 @@ package dev.gale.cli;
 
 import dev.gale.arrow.EmbeddingPipeline;
 import dev.gale.arrow.TableFormat;
-import dev.gale.arrow.TableSink;
-import dev.gale.arrow.TableSource;
 import dev.gale.encoder.EmbeddingModel;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,16 +42,10 @@ final class EmbedCommand implements Callable<Integer> {
         EmbeddingPipeline.Options options = new EmbeddingPipeline.Options(io.column, io.keep, modelOptions.truncate,
                 batchRows, tokenizerThreads, 2);
         TableFormat inputFormat = io.inputFormat();
-        TableFormat outputFormat = io.outputFormat();
         String unit = inputFormat.columnar() ? "rows" : "texts";
-        try (BufferAllocator allocator = new RootAllocator();
-             TableSource source = TableSource.open(io.input, inputFormat, io.column, io.keep, batchRows, allocator);
-             EmbeddingModel model = modelOptions.load(maxBatchTokens);
-             TableSink sink = TableSink.open(io.output, outputFormat,
-                     EmbeddingPipeline.outputSchema(source.schema(), options, model.dimensions()), allocator);
-             Progress progress = new Progress(System.err, !quiet, source.rowCount(), unit)) {
-            EmbeddingPipeline.Summary summary = EmbeddingPipeline.run(model, source, sink, allocator, options, progress);
-            progress.finish(summary);
+        try (EmbeddingModel model = modelOptions.load(maxBatchTokens);
+             Progress progress = new Progress(System.err, !quiet, unit)) {
+            progress.finish(EmbeddingPipeline.run(model, io.input, inputFormat, io.output, io.outputFormat(), options, progress));
         }
         return Gale.OK;
     }

@@ -20,18 +20,22 @@ final class Progress implements EmbeddingPipeline.Listener, AutoCloseable {
 
     private final PrintStream err;
     private final boolean enabled;
-    private final long total;
     private final String unit;
+    private long total = -1;
     private final long start = System.nanoTime();
     private ProgressBar bar;
     private long rows;
     private long tokens;
 
-    Progress(PrintStream err, boolean enabled, long total, String unit) {
+    Progress(PrintStream err, boolean enabled, String unit) {
         this.err = err;
         this.enabled = enabled;
-        this.total = total;
         this.unit = unit;
+    }
+
+    @Override
+    public void started(long rows) {
+        total = rows;
     }
 
     @Override
@@ -84,8 +88,8 @@ final class Progress implements EmbeddingPipeline.Listener, AutoCloseable {
                 s.rows(), unit, s.tokens(), wall, s.rows() / wall, unit, s.tokens() / wall)
                 + (s.nulls() > 0 ? String.format(Locale.ROOT, ", %,d null texts (null embeddings)", s.nulls()) : "")
                 + (s.truncated() > 0 ? String.format(Locale.ROOT, ", %,d truncated to the max length", s.truncated()) : "")
-                + String.format(Locale.ROOT, "; busy: read %.1f s, tokenize %.1f s, encode %.1f s, write %.1f s",
-                s.readNanos() / 1e9, s.tokenizeNanos() / 1e9, s.encodeNanos() / 1e9, s.writeNanos() / 1e9));
+                + String.format(Locale.ROOT, "; busy: read %.1f s, tokenize %.1f s, encode %.1f s, write %.1f s; Arrow buffers peak %.0f MB",
+                s.readNanos() / 1e9, s.tokenizeNanos() / 1e9, s.encodeNanos() / 1e9, s.writeNanos() / 1e9, s.peakArrowBytes() / 1e6));
     }
 
     @Override

@@ -20,6 +20,7 @@ class PoolingTest {
     private static float[] pool(PoolingConfig config, int sequence, int start, int length) {
         int dims = config.outputSize(4);
         float[] out = new float[(sequence + 1) * dims];
+        java.util.Arrays.fill(out, Float.NaN); // pooling must write every value of its row
         Pooling.pool(STATES, 4, start, length, config, MemorySegment.ofArray(out), sequence, new float[4]);
         float[] row = new float[dims];
         System.arraycopy(out, sequence * dims, row, 0, dims);
@@ -53,8 +54,15 @@ class PoolingTest {
     }
 
     @Test
-    void emptySequenceAndTooManyDimensionsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> pool(new PoolingConfig(PoolingConfig.Mode.MEAN, false, 0), 0, 0, 0));
+    void emptySequencePoolsToZerosInEveryMode() {
+        // an empty sequence is how a batch carries a null row; it must not divide by zero or read another row
+        for (PoolingConfig.Mode mode : PoolingConfig.Mode.values()) {
+            assertArrayEquals(new float[4], pool(new PoolingConfig(mode, true, 0), 0, 1, 0), mode.toString());
+        }
+    }
+
+    @Test
+    void tooManyDimensionsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new PoolingConfig(PoolingConfig.Mode.MEAN, false, 5).outputSize(4));
     }
 }
