@@ -51,6 +51,10 @@ final class ParquetSink implements TableSink {
     private final ParquetWriter<Integer> writer;
 
     ParquetSink(String output, Schema schema) throws IOException {
+        this(output, schema, CompressionCodecName.SNAPPY);
+    }
+
+    ParquetSink(String output, Schema schema, CompressionCodecName codec) throws IOException {
         this.schema = schema;
         MessageType parquetSchema = new MessageType("schema", schema.getFields().stream().map(ParquetSchemas::toParquet).toList());
         this.output = AtomicOutput.file(output);
@@ -64,7 +68,7 @@ final class ParquetSink implements TableSink {
                     .withConf(new PlainParquetConfiguration())
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                     .withCodecFactory(ParquetCodecs.INSTANCE)
-                    .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .withCompressionCodec(codec)
                     .withRowGroupSize(ROW_GROUP_BYTES)
                     .build();
         } catch (IOException | RuntimeException e) {

@@ -50,7 +50,7 @@ final class Progress implements EmbeddingPipeline.Listener, AutoCloseable {
         }
         if (bar != null) {
             bar.stepTo(this.rows);
-            bar.setExtraMessage(String.format(Locale.ROOT, "%,.0f tokens/s", this.tokens / seconds()));
+            bar.setExtraMessage(String.format(Locale.ROOT, " %,.0f tokens/s", this.tokens / seconds()));
         }
     }
 
