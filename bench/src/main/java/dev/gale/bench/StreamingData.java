@@ -127,8 +127,9 @@ public final class StreamingData {
         List<String> words = texts.stream().flatMap(t -> List.of(t.split("\\s+")).stream()).filter(w -> !w.isEmpty()).toList();
         Random random = new Random(7);
         Path dir = Files.createTempDirectory(file.toAbsolutePath().getParent(), ".parquet-gen");
-        try (BufferAllocator allocator = new RootAllocator();
-             ArrowReader reader = new ArrowReader(allocator) {
+        // not closed: Arrow C++ releases the last exported batch on its own threads after the write returns
+        BufferAllocator allocator = new RootAllocator();
+        try (ArrowReader reader = new ArrowReader(allocator) {
                  long next;
 
                  @Override
