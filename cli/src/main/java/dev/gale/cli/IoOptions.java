@@ -30,7 +30,8 @@ final class IoOptions {
     String column = "text";
 
     @Option(names = "--keep", split = ",", paramLabel = "COLUMN",
-            description = "Parquet/Arrow input columns to copy to the output, before the embedding (e.g. --keep id,title).")
+            description = "Input columns to copy to the output, before the embedding (e.g. --keep id,title). "
+                    + "Lines (text, JSONL) have one: the text itself.")
     List<String> keep = new ArrayList<>();
 
     TableFormat inputFormat() {

@@ -30,7 +30,7 @@ final class ModelOptions {
     int maxLength;
 
     @Option(names = "--truncate", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Truncate texts longer than the max length (default); --no-truncate stops with an error naming the line instead.")
+            description = "Truncate texts longer than the max length (default); --no-truncate stops with an error naming the row instead.")
     boolean truncate = true;
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
