@@ -180,6 +180,40 @@ class PipelineRoundTripTest {
         }
     }
 
+    /** A large_utf8 text column (64-bit offsets), as Polars and some pyarrow code write strings. */
+    @Test
+    void largeUtf8TextColumn() throws Exception {
+        Path input = dir.resolve("large.arrows");
+        List<String> some = texts.subList(0, 12);
+        var schema = new org.apache.arrow.vector.types.pojo.Schema(List.of(new org.apache.arrow.vector.types.pojo.Field("text",
+                org.apache.arrow.vector.types.pojo.FieldType.nullable(ArrowType.LargeUtf8.INSTANCE), null)));
+        try (BufferAllocator allocator = new RootAllocator();
+             org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.create(schema, allocator);
+             var out = java.nio.channels.FileChannel.open(input, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+             var writer = new org.apache.arrow.vector.ipc.ArrowStreamWriter(root, null, out)) {
+            root.allocateNew();
+            var text = (org.apache.arrow.vector.LargeVarCharVector) root.getVector(0);
+            for (int r = 0; r < some.size(); r++) {
+                if (some.get(r) != null) {
+                    text.setSafe(r, some.get(r).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            root.setRowCount(some.size());
+            writer.start();
+            writer.writeBatch();
+            writer.end();
+        }
+        Path output = dir.resolve("large.jsonl");
+        embed(input, TableFormat.ARROWS, output, TableFormat.JSONL, List.of());
+        List<String> lines = Files.readAllLines(output);
+        assertEquals(some.size(), lines.size());
+        ObjectMapper json = new ObjectMapper();
+        for (int r = 0; r < some.size(); r++) {
+            JsonNode embedding = json.readTree(lines.get(r)).get("embedding");
+            checkEmbedding(r, embedding.isNull() ? null : floats(embedding));
+        }
+    }
+
     static EmbeddingPipeline.Summary embed(Path input, TableFormat in, Path output, TableFormat out, List<String> keep) throws Exception {
         EmbeddingPipeline.Options options = new EmbeddingPipeline.Options("text", keep, true, ROWS_PER_BATCH, 2, 2);
         return EmbeddingPipeline.run(model, input.toString(), in, output.toString(), out, options, (rows, tokens) -> { });
