@@ -33,6 +33,11 @@ final class ModelOptions {
             description = "Truncate texts longer than the max length (default); --no-truncate stops with an error naming the row instead.")
     boolean truncate = true;
 
+    @Option(names = "--device", paramLabel = "<cpu|tornado|tornado:BACKEND:N>",
+            description = "Where the encoder runs: cpu (default, pure Java), tornado (TornadoVM's default device) "
+                    + "or a device id from 'gale devices'.")
+    String device = "cpu";
+
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
     int threads;
 
@@ -53,7 +58,7 @@ final class ModelOptions {
         if (maxBatchTokens < 0) {
             throw new IllegalArgumentException("--max-batch-tokens must be positive, got " + maxBatchTokens);
         }
-        return new EmbeddingModel.Options(pooling, normalize, dimensions, maxLength, threads, maxBatchTokens);
+        return new EmbeddingModel.Options(pooling, normalize, dimensions, maxLength, threads, maxBatchTokens, device);
     }
 
     EmbeddingModel load() {

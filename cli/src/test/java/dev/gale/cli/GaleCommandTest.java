@@ -6,7 +6,9 @@ import dev.gale.encoder.EmbeddingModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,5 +125,28 @@ class GaleCommandTest extends CapturesStderr {
         // bert-base-uncased vocabulary: [CLS]=101, hello=7592, ','=1010, world=2088, '!'=999, [SEP]=102
         assertEquals("{\"ids\":[101,7592,1010,2088,999,102],\"tokens\":[\"[CLS]\",\"hello\",\",\",\"world\",\"!\",\"[SEP]\"]}",
                 Files.readString(output).strip());
+    }
+
+    @Test
+    void devicesListsTheCpuAndUnknownDevicesExitTwo() throws IOException {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Gale.run("devices"));
+        } finally {
+            System.setOut(saved);
+        }
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.get(1).startsWith("cpu "), lines.toString());
+        assertTrue(lines.get(1).contains(Runtime.getRuntime().availableProcessors() + " cores"), lines.toString());
+
+        Path input = dir.resolve("in.txt");
+        Files.writeString(input, "hello\n");
+        assertEquals(2, Gale.run("embed", "--device", "gpu", "-i", input.toString()));
+        assertEquals(2, Gale.run("embed", "--device", "cpu:7", "-i", input.toString()));
+        List<String> errors = stderr().lines().filter(l -> l.startsWith("gale:")).toList();
+        assertEquals("gale: unknown device 'gpu'; the devices are: cpu", errors.get(0));
+        assertEquals("gale: no device 'cpu:7'; the devices are: cpu", errors.get(1));
     }
 }

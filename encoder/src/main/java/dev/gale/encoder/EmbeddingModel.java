@@ -1,7 +1,6 @@
 package dev.gale.encoder;
 
 import dev.gale.encoder.bert.BertModel;
-import dev.gale.encoder.cpu.CpuEncoder;
 import dev.gale.encoder.model.BertConfig;
 import dev.gale.encoder.model.LoadedModel;
 import dev.gale.encoder.model.ModelLoader;
@@ -34,14 +33,24 @@ public final class EmbeddingModel implements AutoCloseable {
      * @param maxLength      tokens per text including special tokens (longer texts are truncated), or 0 for the model's
      * @param threads        CPU threads, or 0 for all available cores
      * @param maxBatchTokens tokens per encoder batch, bounding activation memory
+     * @param device         where the encoder runs: "cpu" (null means the same), or a device id from {@link Backends}
      */
-    public record Options(PoolingConfig.Mode pooling, Boolean normalize, int dimensions, int maxLength, int threads, int maxBatchTokens) {
+    public record Options(PoolingConfig.Mode pooling, Boolean normalize, int dimensions, int maxLength, int threads, int maxBatchTokens,
+                          String device) {
         public static final int DEFAULT_MAX_BATCH_TOKENS = 8192;
 
         public Options {
             if (dimensions < 0 || maxLength < 0 || threads < 0 || maxBatchTokens < 0) {
                 throw new IllegalArgumentException("options must not be negative");
             }
+            if (device == null) {
+                device = "cpu";
+            }
+        }
+
+        /** The options on the CPU. */
+        public Options(PoolingConfig.Mode pooling, Boolean normalize, int dimensions, int maxLength, int threads, int maxBatchTokens) {
+            this(pooling, normalize, dimensions, maxLength, threads, maxBatchTokens, "cpu");
         }
 
         public static Options defaults() {
@@ -76,8 +85,7 @@ public final class EmbeddingModel implements AutoCloseable {
         p.outputSize(config.hiddenSize());
         this.pooling = p;
         this.maxBatchTokens = Math.max(options.maxBatchTokens() > 0 ? options.maxBatchTokens() : Options.DEFAULT_MAX_BATCH_TOKENS, maxLength);
-        int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
-        this.encoder = new CpuEncoder(BertModel.load(config, loaded.weights()), threads);
+        this.encoder = Backends.open(BertModel.load(config, loaded.weights()), options);
     }
 
     public static EmbeddingModel load(String model) {
