@@ -1,0 +1,84 @@
+package dev.gale.tornado;
+
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+
+/**
+ * Matrix multiplication for the device: C = A · W + bias, optionally followed by GELU.
+ * <pre>
+ *   M rows (tokens), K inputs, N outputs, TS tile side
+ *   a (M, K), w (K, N) (the (in, out) layout), bias (N), c (M, N), all row-major
+ * </pre>
+ * One work-group of TS x TS work-items computes a TS x TS tile of C, walking K in steps of TS with both
+ * tiles staged in local memory. The grid is one-dimensional (work-group g is tile row g / tilesN, tile
+ * column g % tilesN): the two-dimensional KernelContext case gave wrong results on PoCL in our checks.
+ */
+public final class MatMulKernels {
+    /** Tile side; a work-group is TS * TS work-items. */
+    public static final int TS = 16;
+
+    private static final float P = 0.3275911f;
+    private static final float A1 = 0.254829592f, A2 = -0.284496736f, A3 = 1.421413741f, A4 = -1.453152027f, A5 = 1.061405429f;
+
+    private MatMulKernels() {}
+
+    /** Global size for {@link #matmul}: one work-group per tile of C. */
+    public static int globalSize(int m, int n) {
+        return ((m + TS - 1) / TS) * ((n + TS - 1) / TS) * TS * TS;
+    }
+
+    /** c = a · w + bias, then GELU if {@code gelu} is 1. Local size TS * TS. */
+    public static void matmul(KernelContext context, FloatArray a, FloatArray w, FloatArray bias, FloatArray c,
+                              int m, int k, int n, int gelu) {
+        float[] aTile = context.allocateFloatLocalArray(TS * TS);
+        float[] wTile = context.allocateFloatLocalArray(TS * TS);
+        int tilesN = (n + TS - 1) / TS;
+        int group = context.groupIdx;
+        int local = context.localIdx;
+        int lr = local / TS;
+        int lc = local % TS;
+        int row = (group / tilesN) * TS + lr;
+        int col = (group % tilesN) * TS + lc;
+        float sum = 0f;
+        for (int t = 0; t < k; t += TS) {
+            int ak = t + lc;
+            if (row < m && ak < k) {
+                aTile[lr * TS + lc] = a.get(row * k + ak);
+            } else {
+                aTile[lr * TS + lc] = 0f;
+            }
+            int wk = t + lr;
+            if (wk < k && col < n) {
+                wTile[lr * TS + lc] = w.get(wk * n + col);
+            } else {
+                wTile[lr * TS + lc] = 0f;
+            }
+            context.localBarrier();
+            for (int i = 0; i < TS; i++) {
+                sum += aTile[lr * TS + i] * wTile[i * TS + lc];
+            }
+            context.localBarrier();
+        }
+        if (row < m && col < n) {
+            float v = sum + bias.get(col);
+            if (gelu == 1) {
+                v = 0.5f * v * (1f + erf(v * 0.70710678f));
+            }
+            c.set(row * n + col, v);
+        }
+    }
+
+    /** erf by Abramowitz and Stegun 7.1.26 (|error| below 1.5e-7), as the CPU backend computes it. */
+    private static float erf(float z) {
+        float az = TornadoMath.abs(z);
+        float t = 1f / (az * P + 1f);
+        float poly = ((((A5 * t + A4) * t + A3) * t + A2) * t + A1) * t;
+        float r = 1f - poly * TornadoMath.exp(-az * az);
+        float result = r;
+        if (z < 0f) {
+            result = -r;
+        }
+        return result;
+    }
+}
