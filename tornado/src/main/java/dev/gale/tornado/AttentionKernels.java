@@ -1,0 +1,61 @@
+package dev.gale.tornado;
+
+import uk.ac.manchester.tornado.api.annotations.Parallel;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * Self-attention over a padding-free batch: each query attends only to the keys of its own sequence.
+ * <pre>
+ *   T tokens, H hidden, NH heads, D head size (H = NH * D), L the length of a token's sequence
+ *   qkv (T, 3H): q | k | v per token, heads side by side       out (T, H)
+ *   start, length (T): first token and length of each token's sequence
+ *   scoreBase (T): where the token's NH rows of L scores start in scores, (sum over tokens of NH * L)
+ * </pre>
+ * One work-item per (token, head): scores against its sequence's keys, a softmax with the maximum
+ * subtracted, then the weighted sum of the values. Nothing is computed for padding, because there is none.
+ */
+public final class AttentionKernels {
+    private AttentionKernels() {}
+
+    public static void attention(FloatArray qkv, FloatArray out, FloatArray scores, IntArray start, IntArray length,
+                                 IntArray scoreBase, int tokens, int heads, int headSize) {
+        int hidden = heads * headSize;
+        int stride = 3 * hidden;
+        float scale = 1f / TornadoMath.sqrt((float) headSize);
+        for (@Parallel int th = 0; th < tokens * heads; th++) {
+            int t = th / heads;
+            int h = th % heads;
+            int s0 = start.get(t);
+            int len = length.get(t);
+            int base = scoreBase.get(t) + h * len;
+            int q = t * stride + h * headSize;
+            float max = -3.0e38f;
+            for (int j = 0; j < len; j++) {
+                int kRow = (s0 + j) * stride + hidden + h * headSize;
+                float dot = 0f;
+                for (int d = 0; d < headSize; d++) {
+                    dot += qkv.get(q + d) * qkv.get(kRow + d);
+                }
+                float score = dot * scale;
+                scores.set(base + j, score);
+                max = TornadoMath.max(max, score);
+            }
+            float sum = 0f;
+            for (int j = 0; j < len; j++) {
+                float p = TornadoMath.exp(scores.get(base + j) - max);
+                scores.set(base + j, p);
+                sum += p;
+            }
+            float inv = 1f / sum;
+            for (int d = 0; d < headSize; d++) {
+                float acc = 0f;
+                for (int j = 0; j < len; j++) {
+                    acc += scores.get(base + j) * qkv.get((s0 + j) * stride + 2 * hidden + h * headSize + d);
+                }
+                out.set(t * hidden + h * headSize + d, acc * inv);
+            }
+        }
+    }
+}
