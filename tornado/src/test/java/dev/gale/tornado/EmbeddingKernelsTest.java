@@ -1,0 +1,100 @@
+package dev.gale.tornado;
+
+import dev.gale.encoder.Pooling;
+import dev.gale.encoder.PoolingConfig;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Embedding sum and pooling on the device, against a hand computation and the CPU backend's Pooling. */
+class EmbeddingKernelsTest {
+
+    @Test
+    void embeddingIsTheSumOfThreeTableRows() throws Exception {
+        int hidden = 8;
+        int vocab = 10;
+        // two sequences: tokens 0..2 and 3..4
+        int[] ids = {2, 9, 0, 5, 5};
+        int[] types = {0, 0, 1, 0, 1};
+        int[] start = {0, 0, 0, 3, 3};
+        float[] word = new float[vocab * hidden];
+        float[] position = new float[4 * hidden];
+        float[] tokenType = new float[2 * hidden];
+        for (int i = 0; i < word.length; i++) {
+            word[i] = i;
+        }
+        for (int i = 0; i < position.length; i++) {
+            position[i] = 1000 * i;
+        }
+        for (int i = 0; i < tokenType.length; i++) {
+            tokenType[i] = 100_000 * i;
+        }
+        FloatArray x = new FloatArray(ids.length * hidden);
+        IntArray dIds = IntArray.fromArray(ids), dTypes = IntArray.fromArray(types), dStart = IntArray.fromArray(start);
+        FloatArray dWord = FloatArray.fromArray(word), dPos = FloatArray.fromArray(position), dType = FloatArray.fromArray(tokenType);
+        TaskGraph graph = new TaskGraph("e")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dIds, dTypes, dStart, dWord, dPos, dType)
+                .task("embed", EmbeddingKernels::embed, dIds, dTypes, dStart, dWord, dPos, dType, x, ids.length, hidden)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, x);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+            plan.execute();
+        }
+        for (int t = 0; t < ids.length; t++) {
+            int p = t - start[t];
+            for (int i = 0; i < hidden; i++) {
+                // word row ids[t], position row p, type row types[t], written out
+                float expected = (ids[t] * hidden + i) + 1000f * (p * hidden + i) + 100_000f * (types[t] * hidden + i);
+                assertEquals(expected, x.get(t * hidden + i), "token " + t + " dimension " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} normalize={1} dims={2}")
+    @CsvSource({"CLS, true, 32", "MEAN, true, 32", "MEAN, false, 16", "MAX, true, 32"})
+    void poolingMatchesTheCpuBackend(PoolingConfig.Mode mode, boolean normalize, int dims) throws Exception {
+        int hidden = 32;
+        int[] seqStart = {0, 5, 5, 6};
+        int[] seqLength = {5, 0, 1, 9};
+        int tokens = 15;
+        Random random = new Random(3);
+        float[] x = new float[tokens * hidden];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        PoolingConfig config = new PoolingConfig(mode, normalize, dims == hidden ? 0 : dims);
+        float[] expected = new float[seqStart.length * dims];
+        for (int s = 0; s < seqStart.length; s++) {
+            Pooling.pool(x, hidden, seqStart[s], seqLength[s], config, MemorySegment.ofArray(expected), s, new float[hidden]);
+        }
+
+        FloatArray dx = FloatArray.fromArray(x);
+        FloatArray pooled = new FloatArray(seqStart.length * dims);
+        IntArray dStart = IntArray.fromArray(seqStart);
+        IntArray dLength = IntArray.fromArray(seqLength);
+        int modeId = switch (mode) {
+            case CLS -> EmbeddingKernels.CLS;
+            case MEAN -> EmbeddingKernels.MEAN;
+            case MAX -> EmbeddingKernels.MAX;
+        };
+        TaskGraph graph = new TaskGraph("p")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dx, dStart, dLength)
+                .task("pool", EmbeddingKernels::pool, dx, pooled, dStart, dLength, seqStart.length, hidden, dims, modeId, normalize ? 1 : 0)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+            plan.execute();
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], pooled.get(i), 1e-5, "value " + i);
+        }
+    }
+}
