@@ -13,6 +13,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *   start, length (T): first token and length of each token's sequence
  *   scoreBase (T): where the token's NH rows of L scores start in scores, (sum over tokens of NH * L)
  * </pre>
+ * T is {@code size[0]}, read on the device so that one compiled kernel serves every batch.
  * One work-item per (token, head): scores against its sequence's keys, a softmax with the maximum
  * subtracted, then the weighted sum of the values. Nothing is computed for padding, because there is none.
  */
@@ -20,7 +21,8 @@ public final class AttentionKernels {
     private AttentionKernels() {}
 
     public static void attention(FloatArray qkv, FloatArray out, FloatArray scores, IntArray start, IntArray length,
-                                 IntArray scoreBase, int tokens, int heads, int headSize) {
+                                 IntArray scoreBase, IntArray size, int heads, int headSize) {
+        int tokens = size.get(0);
         int hidden = heads * headSize;
         int stride = 3 * hidden;
         float scale = 1f / TornadoMath.sqrt((float) headSize);

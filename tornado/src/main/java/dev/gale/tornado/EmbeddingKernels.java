@@ -12,6 +12,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *   ids, types, start (T): token id, token type, first token of the token's sequence
  *   word (V, H), position (P, H), tokenType (2, H); x (T, H)
  *   seqStart, seqLength (S); pooled (S, D)
+ *   size: {T, S}, read on the device so that one compiled kernel serves every batch
  * </pre>
  */
 public final class EmbeddingKernels {
@@ -21,7 +22,8 @@ public final class EmbeddingKernels {
 
     /** x = word[id] + position[t - start] + tokenType[type], per token; LayerNorm follows as its own task. */
     public static void embed(IntArray ids, IntArray types, IntArray start, FloatArray word, FloatArray position,
-                             FloatArray tokenType, FloatArray x, int tokens, int hidden) {
+                             FloatArray tokenType, FloatArray x, IntArray size, int hidden) {
+        int tokens = size.get(0);
         for (@Parallel int t = 0; t < tokens; t++) {
             int w = ids.get(t) * hidden;
             int p = (t - start.get(t)) * hidden;
@@ -37,8 +39,9 @@ public final class EmbeddingKernels {
      * {@code normalize} is 1 (divided by max(norm, 1e-12), as sentence-transformers does). An empty
      * sequence (a null row) pools to zeros.
      */
-    public static void pool(FloatArray x, FloatArray pooled, IntArray seqStart, IntArray seqLength, int sequences,
+    public static void pool(FloatArray x, FloatArray pooled, IntArray seqStart, IntArray seqLength, IntArray size,
                             int hidden, int dims, int mode, int normalize) {
+        int sequences = size.get(1);
         for (@Parallel int s = 0; s < sequences; s++) {
             int first = seqStart.get(s);
             int length = seqLength.get(s);

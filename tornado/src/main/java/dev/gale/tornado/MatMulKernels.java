@@ -3,6 +3,7 @@ package dev.gale.tornado;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * Matrix multiplication for the device: C = A · W + bias, optionally followed by GELU.
@@ -28,9 +29,13 @@ public final class MatMulKernels {
         return ((m + TS - 1) / TS) * ((n + TS - 1) / TS) * TS * TS;
     }
 
-    /** c = a · w + bias, then GELU if {@code gelu} is 1. Local size TS * TS. */
+    /**
+     * c = a · w + bias, then GELU if {@code gelu} is 1. M is {@code size[0]}, read on the device, so that one
+     * compiled kernel serves every batch (TornadoVM bakes scalar arguments into the kernel). Local size TS * TS.
+     */
     public static void matmul(KernelContext context, FloatArray a, FloatArray w, FloatArray bias, FloatArray c,
-                              int m, int k, int n, int gelu) {
+                              IntArray size, int k, int n, int gelu) {
+        int m = size.get(0);
         float[] aTile = context.allocateFloatLocalArray(TS * TS);
         float[] wTile = context.allocateFloatLocalArray(TS * TS);
         int tilesN = (n + TS - 1) / TS;

@@ -57,7 +57,7 @@ class AttentionKernelTest {
         IntArray dBase = IntArray.fromArray(scoreBase);
         TaskGraph graph = new TaskGraph("a")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dqkv, dStart, dLength, dBase)
-                .task("attention", AttentionKernels::attention, dqkv, out, scratch, dStart, dLength, dBase, tokens, heads, headSize)
+                .task("attention", AttentionKernels::attention, dqkv, out, scratch, dStart, dLength, dBase, IntArray.fromElements(tokens, lengths.length), heads, headSize)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.execute();

@@ -12,6 +12,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.util.Random;
 
@@ -54,7 +55,7 @@ class DeviceKernelsTest {
         KernelContext context = new KernelContext();
         TaskGraph graph = new TaskGraph("g")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, da, dw, db)
-                .task("matmul", MatMulKernels::matmul, context, da, dw, db, dc, m, k, n, gelu)
+                .task("matmul", MatMulKernels::matmul, context, da, dw, db, dc, IntArray.fromElements(m, 0), k, n, gelu)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, dc);
         WorkerGrid1D grid = new WorkerGrid1D(MatMulKernels.globalSize(m, n));
         grid.setLocalWork(MatMulKernels.TS * MatMulKernels.TS, 1, 1);

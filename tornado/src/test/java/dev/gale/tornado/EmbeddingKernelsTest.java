@@ -44,7 +44,7 @@ class EmbeddingKernelsTest {
         FloatArray dWord = FloatArray.fromArray(word), dPos = FloatArray.fromArray(position), dType = FloatArray.fromArray(tokenType);
         TaskGraph graph = new TaskGraph("e")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dIds, dTypes, dStart, dWord, dPos, dType)
-                .task("embed", EmbeddingKernels::embed, dIds, dTypes, dStart, dWord, dPos, dType, x, ids.length, hidden)
+                .task("embed", EmbeddingKernels::embed, dIds, dTypes, dStart, dWord, dPos, dType, x, IntArray.fromElements(ids.length, 2), hidden)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, x);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.execute();
@@ -88,7 +88,7 @@ class EmbeddingKernelsTest {
         };
         TaskGraph graph = new TaskGraph("p")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dx, dStart, dLength)
-                .task("pool", EmbeddingKernels::pool, dx, pooled, dStart, dLength, seqStart.length, hidden, dims, modeId, normalize ? 1 : 0)
+                .task("pool", EmbeddingKernels::pool, dx, pooled, dStart, dLength, IntArray.fromElements(tokens, seqStart.length), hidden, dims, modeId, normalize ? 1 : 0)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.execute();
