@@ -53,7 +53,22 @@ public final class TornadoBackendProvider implements BackendProvider {
 
     @Override
     public EncoderBackend open(BertModel model, String device, EmbeddingModel.Options options) {
-        throw new IllegalArgumentException("device '" + device + "': the TornadoVM encoder is not finished yet "
-                + "(its kernels are being built and tested); use --device cpu");
+        int budget = options.maxBatchTokens() > 0 ? options.maxBatchTokens() : EmbeddingModel.Options.DEFAULT_MAX_BATCH_TOKENS;
+        return new TornadoEncoder(model, device(device), Math.max(budget, model.config().maxPositionEmbeddings()));
+    }
+
+    /** "tornado" is TornadoVM's default device; "tornado:opencl:0" is device 0 of the OpenCL backend. */
+    static TornadoDevice device(String id) {
+        TornadoRuntime runtime = TornadoRuntimeProvider.getTornadoRuntime();
+        if (id.equals("tornado")) {
+            return runtime.getDefaultDevice();
+        }
+        String[] parts = id.split(":");
+        for (int b = 0; b < runtime.getNumBackends(); b++) {
+            if (parts.length == 3 && runtime.getBackendType(b).toString().toLowerCase(Locale.ROOT).equals(parts[1])) {
+                return runtime.getBackend(b).getDevice(Integer.parseInt(parts[2]));
+            }
+        }
+        throw new IllegalArgumentException("no TornadoVM device '" + id + "'");
     }
 }

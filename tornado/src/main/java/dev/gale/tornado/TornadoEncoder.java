@@ -1,0 +1,238 @@
+package dev.gale.tornado;
+
+import dev.gale.encoder.EncoderBackend;
+import dev.gale.encoder.PoolingConfig;
+import dev.gale.encoder.TokenBatch;
+import dev.gale.encoder.bert.BertEmbeddings;
+import dev.gale.encoder.bert.BertLayer;
+import dev.gale.encoder.bert.BertModel;
+import dev.gale.encoder.model.BertConfig;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole encoder as one TaskGraph on a TornadoVM device, built once per model, batch capacity and
+ * pooling: weights go to the device on the first run only, activations stay there between layers, and
+ * only the pooled vectors come back.
+ * <pre>
+ *   host: ids, types, per-token sequence start / length / score base, per-sequence start / length, size {T, S}
+ *     -> embed -> LayerNorm
+ *     -> per layer: qkv = x·Wqkv  -> attention (per sequence, no padding) -> a = LN(ctx·Wo + x)
+ *                   f = GELU(a·W1) -> x = LN(f·W2 + a)
+ *     -> pool (CLS / mean / max, Matryoshka, normalize) -> host: pooled (S, D)
+ *   T tokens (at most the capacity), S sequences, H hidden, I intermediate, NH heads
+ * </pre>
+ * Scalars are baked into TornadoVM's kernels when they compile, so the per-batch counts travel in
+ * {@code size} and the work-group grids are resized before each run.
+ */
+final class TornadoEncoder implements EncoderBackend {
+    private final BertConfig config;
+    private final TornadoDevice device;
+    private final int capacity;        // tokens per run
+    private final int maxSequenceLength;
+
+    // weights, sent once
+    private final FloatArray word, position, tokenType, embeddingNormWeight, embeddingNormBias;
+    private final List<FloatArray[]> layers = new ArrayList<>();
+
+    // per-batch inputs
+    private final IntArray size = new IntArray(2);
+    private final IntArray ids, types, tokenStart, tokenLength, scoreBase, seqStart, seqLength;
+    // activations, on the device
+    private final FloatArray x, a, context, qkv, f, scores;
+    private final KernelContext kernelContext = new KernelContext();
+
+    private final Map<PoolingConfig, Plan> plans = new HashMap<>();
+
+    /** A compiled graph and the grids that are resized per batch. */
+    private record Plan(TornadoExecutionPlan execution, FloatArray pooled, List<WorkerGrid1D> matmulGrids,
+                        List<Integer> matmulColumns, List<WorkerGrid1D> normGrids) {}
+
+    TornadoEncoder(BertModel model, TornadoDevice device, int capacity) {
+        this.config = model.config();
+        this.device = device;
+        this.capacity = capacity;
+        this.maxSequenceLength = config.maxPositionEmbeddings();
+        int hidden = config.hiddenSize();
+        BertEmbeddings e = model.embeddings();
+        word = FloatArray.fromArray(e.wordEmbeddings().toFloatArray());
+        position = FloatArray.fromArray(e.positionEmbeddings().toFloatArray());
+        tokenType = FloatArray.fromArray(e.tokenTypeEmbeddings().toFloatArray());
+        embeddingNormWeight = FloatArray.fromArray(e.layerNormWeight());
+        embeddingNormBias = FloatArray.fromArray(e.layerNormBias());
+        for (BertLayer l : model.layers()) {
+            layers.add(new FloatArray[]{
+                    FloatArray.fromArray(l.qkvWeight()), FloatArray.fromArray(l.qkvBias()),
+                    FloatArray.fromArray(l.attentionOutputWeight()), FloatArray.fromArray(l.attentionOutputBias()),
+                    FloatArray.fromArray(l.attentionLayerNormWeight()), FloatArray.fromArray(l.attentionLayerNormBias()),
+                    FloatArray.fromArray(l.intermediateWeight()), FloatArray.fromArray(l.intermediateBias()),
+                    FloatArray.fromArray(l.outputWeight()), FloatArray.fromArray(l.outputBias()),
+                    FloatArray.fromArray(l.outputLayerNormWeight()), FloatArray.fromArray(l.outputLayerNormBias())});
+        }
+        ids = new IntArray(capacity);
+        types = new IntArray(capacity);
+        tokenStart = new IntArray(capacity);
+        tokenLength = new IntArray(capacity);
+        scoreBase = new IntArray(capacity);
+        seqStart = new IntArray(capacity);
+        seqLength = new IntArray(capacity);
+        x = new FloatArray(capacity * hidden);
+        a = new FloatArray(capacity * hidden);
+        context = new FloatArray(capacity * hidden);
+        qkv = new FloatArray(capacity * 3 * hidden);
+        f = new FloatArray(capacity * config.intermediateSize());
+        // sum over tokens of heads * (its sequence's length) <= capacity * heads * max length
+        scores = new FloatArray(capacity * config.numAttentionHeads() * Math.min(capacity, maxSequenceLength));
+    }
+
+    private Plan plan(PoolingConfig pooling) {
+        return plans.computeIfAbsent(pooling, this::build);
+    }
+
+    private Plan build(PoolingConfig pooling) {
+        int hidden = config.hiddenSize();
+        int inter = config.intermediateSize();
+        int heads = config.numAttentionHeads();
+        float eps = config.layerNormEps();
+        int dims = pooling.outputSize(hidden);
+        int mode = switch (pooling.mode()) {
+            case CLS -> EmbeddingKernels.CLS;
+            case MEAN -> EmbeddingKernels.MEAN;
+            case MAX -> EmbeddingKernels.MAX;
+        };
+        FloatArray pooled = new FloatArray(capacity * dims);
+        GridScheduler scheduler = new GridScheduler();
+        List<WorkerGrid1D> matmulGrids = new ArrayList<>();
+        List<Integer> matmulColumns = new ArrayList<>();
+        List<WorkerGrid1D> normGrids = new ArrayList<>();
+
+        TaskGraph g = new TaskGraph("encoder")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, word, position, tokenType, embeddingNormWeight, embeddingNormBias);
+        for (FloatArray[] l : layers) {
+            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, (Object[]) l);
+        }
+        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, size, ids, types, tokenStart, tokenLength, scoreBase, seqStart, seqLength)
+                .task("embed", EmbeddingKernels::embed, ids, types, tokenStart, word, position, tokenType, x, size, hidden)
+                .task("embed_norm", NormKernels::addLayerNorm, kernelContext, x, a, embeddingNormWeight, embeddingNormBias, eps, hidden, 0);
+        normGrids.add(grid(scheduler, "encoder.embed_norm", NormKernels.LOCAL));
+        for (int i = 0; i < layers.size(); i++) {
+            FloatArray[] l = layers.get(i);
+            String p = "l" + i + "_";
+            g.task(p + "qkv", MatMulKernels::matmul, kernelContext, x, l[0], l[1], qkv, size, hidden, 3 * hidden, 0)
+                    .task(p + "attention", AttentionKernels::attention, qkv, context, scores, tokenStart, tokenLength, scoreBase, size,
+                            heads, config.headSize())
+                    .task(p + "out", MatMulKernels::matmul, kernelContext, context, l[2], l[3], a, size, hidden, hidden, 0)
+                    .task(p + "norm1", NormKernels::addLayerNorm, kernelContext, a, x, l[4], l[5], eps, hidden, 1)
+                    .task(p + "ffn1", MatMulKernels::matmul, kernelContext, a, l[6], l[7], f, size, hidden, inter, 1)
+                    .task(p + "ffn2", MatMulKernels::matmul, kernelContext, f, l[8], l[9], x, size, inter, hidden, 0)
+                    .task(p + "norm2", NormKernels::addLayerNorm, kernelContext, x, a, l[10], l[11], eps, hidden, 1);
+            for (String[] mm : new String[][]{{"qkv", "" + 3 * hidden}, {"out", "" + hidden}, {"ffn1", "" + inter}, {"ffn2", "" + hidden}}) {
+                matmulGrids.add(grid(scheduler, "encoder." + p + mm[0], MatMulKernels.TS * MatMulKernels.TS));
+                matmulColumns.add(Integer.parseInt(mm[1]));
+            }
+            normGrids.add(grid(scheduler, "encoder." + p + "norm1", NormKernels.LOCAL));
+            normGrids.add(grid(scheduler, "encoder." + p + "norm2", NormKernels.LOCAL));
+        }
+        g.task("pool", EmbeddingKernels::pool, x, pooled, seqStart, seqLength, size, hidden, dims, mode, pooling.normalize() ? 1 : 0)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
+        TornadoExecutionPlan execution = new TornadoExecutionPlan(g.snapshot()).withGridScheduler(scheduler).withDevice(device);
+        return new Plan(execution, pooled, matmulGrids, matmulColumns, normGrids);
+    }
+
+    private static WorkerGrid1D grid(GridScheduler scheduler, String task, int local) {
+        WorkerGrid1D grid = new WorkerGrid1D(local);
+        grid.setLocalWork(local, 1, 1);
+        scheduler.addWorkerGrid(task, grid);
+        return grid;
+    }
+
+    @Override
+    public synchronized void embed(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
+        int dims = pooling.outputSize(config.hiddenSize());
+        long rowBytes = 4L * dims;
+        int first = 0;
+        while (first < batch.sequenceCount()) {
+            // as many sequences as fit the capacity (EmbeddingModel already cuts batches to the token budget)
+            int end = first;
+            int tokens = 0;
+            while (end < batch.sequenceCount() && end - first < capacity && tokens + batch.length(end) <= capacity) {
+                tokens += batch.length(end);
+                end++;
+            }
+            if (end == first) {
+                throw new IllegalArgumentException("a sequence of " + batch.length(first) + " tokens exceeds the device capacity of " + capacity);
+            }
+            run(batch.slice(first, end), pooling, out.asSlice(first * rowBytes, (end - first) * rowBytes));
+            first = end;
+        }
+    }
+
+    private void run(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
+        int tokens = batch.tokenCount();
+        int sequences = batch.sequenceCount();
+        int heads = config.numAttentionHeads();
+        int base = 0;
+        for (int s = 0; s < sequences; s++) {
+            int start = batch.start(s);
+            int length = batch.length(s);
+            if (length > maxSequenceLength) {
+                throw new IllegalArgumentException("a sequence has " + length + " tokens, more than the model's " + maxSequenceLength + " positions");
+            }
+            seqStart.set(s, start);
+            seqLength.set(s, length);
+            for (int t = start; t < start + length; t++) {
+                ids.set(t, batch.id(t));
+                types.set(t, batch.typeId(t));
+                tokenStart.set(t, start);
+                tokenLength.set(t, length);
+                scoreBase.set(t, base);
+                base += heads * length;
+            }
+        }
+        size.set(0, tokens);
+        size.set(1, sequences);
+        Plan plan = plan(pooling);
+        for (int i = 0; i < plan.matmulGrids().size(); i++) {
+            plan.matmulGrids().get(i).setGlobalWork(Math.max(1, MatMulKernels.globalSize(Math.max(tokens, 1), plan.matmulColumns().get(i))), 1, 1);
+        }
+        for (WorkerGrid1D grid : plan.normGrids()) {
+            grid.setGlobalWork((long) Math.max(tokens, 1) * NormKernels.LOCAL, 1, 1);
+        }
+        plan.execution().execute();
+        int dims = pooling.outputSize(config.hiddenSize());
+        for (int i = 0; i < sequences * dims; i++) {
+            out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, plan.pooled().get(i));
+        }
+    }
+
+    @Override
+    public float[] hiddenStates(TokenBatch batch) {
+        throw new UnsupportedOperationException("hidden states come from the CPU backend; the device returns pooled vectors only");
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Plan p : plans.values()) {
+            try {
+                p.execution().close();
+            } catch (Exception e) {
+                throw new IllegalStateException("releasing the TornadoVM plan failed", e);
+            }
+        }
+        plans.clear();
+    }
+}
