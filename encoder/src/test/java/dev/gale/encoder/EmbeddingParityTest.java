@@ -53,14 +53,14 @@ class EmbeddingParityTest {
                 shortest = Math.min(shortest, ids.length);
 
                 float[] states = ort.hiddenStates(ids, null);
-                float[] expected = pool(states, ids.length, hidden, cls);
+                float[] expected = ReferenceModels.pool(states, ids.length, hidden, cls);
                 float[] actual = embeddings.get(t);
-                double cosine = cosine(expected, actual);
-                double diff = maxAbsDiff(expected, actual);
+                double cosine = ReferenceModels.cosine(expected, actual);
+                double diff = ReferenceModels.maxAbsDiff(expected, actual);
                 worstCosine = Math.min(worstCosine, cosine);
                 worstDiff = Math.max(worstDiff, diff);
                 if (t % 10 == 0) {
-                    worstStateDiff = Math.max(worstStateDiff, maxAbsDiff(states, gale.hiddenStates(ours)));
+                    worstStateDiff = Math.max(worstStateDiff, ReferenceModels.maxAbsDiff(states, gale.hiddenStates(ours)));
                 }
                 if (cosine < MIN_COSINE || diff > MAX_DIFF) {
                     failures.add("text " + t + " (" + ids.length + " tokens): cosine " + cosine + ", max |diff| " + diff);
@@ -73,26 +73,6 @@ class EmbeddingParityTest {
             assertTrue(truncated >= 20, "the corpus must include texts over the max length, found " + truncated);
             assertTrue(shortest <= 3, "the corpus must include near-empty texts, shortest is " + shortest + " tokens");
         }
-    }
-
-    /** Pooling as sentence-transformers computes it: CLS row or mean over the sequence, then L2 normalize. */
-    private static float[] pool(float[] states, int length, int hidden, boolean cls) {
-        double[] v = new double[hidden];
-        for (int t = 0; t < (cls ? 1 : length); t++) {
-            for (int i = 0; i < hidden; i++) {
-                v[i] += states[t * hidden + i];
-            }
-        }
-        double norm = 0;
-        for (int i = 0; i < hidden; i++) {
-            v[i] /= cls ? 1 : length;
-            norm += v[i] * v[i];
-        }
-        float[] out = new float[hidden];
-        for (int i = 0; i < hidden; i++) {
-            out[i] = (float) (v[i] / Math.max(Math.sqrt(norm), 1e-12));
-        }
-        return out;
     }
 
     static HuggingFaceTokenizer reference(String name, int maxLength) throws IOException {
@@ -111,24 +91,5 @@ class EmbeddingParityTest {
             out[i] = Math.toIntExact(ids[i]);
         }
         return out;
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
-
-    static double maxAbsDiff(float[] a, float[] b) {
-        assertEquals(a.length, b.length);
-        double max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
     }
 }

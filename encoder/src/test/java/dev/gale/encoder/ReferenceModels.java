@@ -108,4 +108,45 @@ public final class ReferenceModels {
             session.close();
         }
     }
+
+    /** Pooling as sentence-transformers computes it: CLS row or mean over the sequence, then L2 normalize. */
+    public static float[] pool(float[] states, int length, int hidden, boolean cls) {
+        double[] v = new double[hidden];
+        for (int t = 0; t < (cls ? 1 : length); t++) {
+            for (int i = 0; i < hidden; i++) {
+                v[i] += states[t * hidden + i];
+            }
+        }
+        double norm = 0;
+        for (int i = 0; i < hidden; i++) {
+            v[i] /= cls ? 1 : length;
+            norm += v[i] * v[i];
+        }
+        float[] out = new float[hidden];
+        for (int i = 0; i < hidden; i++) {
+            out[i] = (float) (v[i] / Math.max(Math.sqrt(norm), 1e-12));
+        }
+        return out;
+    }
+
+    public static double cosine(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    public static double maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException(a.length + " values against " + b.length);
+        }
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
 }

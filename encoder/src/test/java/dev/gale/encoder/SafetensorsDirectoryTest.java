@@ -59,7 +59,7 @@ class SafetensorsDirectoryTest {
             List<float[]> actual = fromDir.embed(texts);
             double worst = 0;
             for (int i = 0; i < texts.size(); i++) {
-                worst = Math.max(worst, EmbeddingParityTest.maxAbsDiff(expected.get(i), actual.get(i)));
+                worst = Math.max(worst, ReferenceModels.maxAbsDiff(expected.get(i), actual.get(i)));
             }
             // the same float weights in another layout: only summation order may differ
             assertTrue(worst <= 1e-6, "max |diff| " + worst);
