@@ -33,3 +33,22 @@ gale_find_jdk() {
 # sun.misc.Unsafe allowed). Kept in step with gale.jvm.args in pom.xml.
 GALE_JVM_FLAGS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
   --add-opens=java.base/java.nio=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+
+# With TORNADOVM_HOME set to a TornadoVM SDK: GALE_TORNADO_FLAGS gets TornadoVM's JVM flags (its argfile,
+# less the "." it puts on the module path, which would load any jar in the current directory as a
+# module) and GALE_TORNADO_CP the backend's jar. Without an SDK both stay empty.
+gale_tornado_flags() {
+  local root="$1"
+  GALE_TORNADO_FLAGS=()
+  GALE_TORNADO_CP=""
+  [ -n "${TORNADOVM_HOME:-}" ] || return 0
+  if [ ! -f "$TORNADOVM_HOME/tornado-argfile" ]; then
+    echo "gale: TORNADOVM_HOME=$TORNADOVM_HOME has no tornado-argfile; point it at a TornadoVM SDK" >&2
+    return 2
+  fi
+  mkdir -p "$root/tornado/target"
+  sed -e 's#--module-path \.:#--module-path #' "$TORNADOVM_HOME/tornado-argfile" > "$root/tornado/target/tornado-argfile"
+  # one graph for the whole encoder needs more than TornadoVM's default 4 KB of graph bytecode
+  GALE_TORNADO_FLAGS=("@$root/tornado/target/tornado-argfile" -Dtornado.tvm.maxbytecodesize=65536)
+  GALE_TORNADO_CP=":$root/tornado/target/gale-tornado.jar"
+}

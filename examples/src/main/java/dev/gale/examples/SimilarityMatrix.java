@@ -13,14 +13,18 @@ public final class SimilarityMatrix {
                 "Stock markets fell sharply on Monday.",
                 "Shares dropped at the start of the week.");
         try (EmbeddingModel model = EmbeddingModel.load("all-minilm-l6-v2")) {
-            List<float[]> vectors = model.embed(sentences);
-            for (int i = 0; i < sentences.size(); i++) {
-                StringBuilder row = new StringBuilder();
-                for (int j = 0; j < sentences.size(); j++) {
-                    row.append(String.format("%6.3f", dot(vectors.get(i), vectors.get(j))));
-                }
-                System.out.println(row + "   " + sentences.get(i));
+            print(sentences, model.embed(sentences));
+        }
+    }
+
+    /** Row i: the cosines of sentence i with every sentence, then sentence i. */
+    static void print(List<String> sentences, List<float[]> vectors) {
+        for (int i = 0; i < sentences.size(); i++) {
+            StringBuilder row = new StringBuilder();
+            for (int j = 0; j < sentences.size(); j++) {
+                row.append(String.format("%6.3f", dot(vectors.get(i), vectors.get(j))));
             }
+            System.out.println(row + "   " + sentences.get(i));
         }
     }
 
