@@ -149,4 +149,25 @@ class GaleCommandTest extends CapturesStderr {
         assertEquals("gale: unknown device 'gpu'; the devices are: cpu", errors.get(0));
         assertEquals("gale: no device 'cpu:7'; the devices are: cpu", errors.get(1));
     }
+
+    @Test
+    void benchWritesATableAndAChart() throws IOException {
+        Path input = dir.resolve("in.txt");
+        Files.writeString(input, "The cat sits on the mat.\nA feline rests on a rug.\nStock markets fell.\n");
+        Path chart = dir.resolve("bench.png");
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Gale.run("bench", "--devices", "cpu", "-i", input.toString(), "--chart", chart.toString()), stderr());
+        } finally {
+            System.setOut(saved);
+        }
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(1).startsWith("cpu "), lines.toString());
+        var image = javax.imageio.ImageIO.read(chart.toFile());
+        assertEquals(900, image.getWidth());
+        assertEquals(2, Gale.run("bench", "--devices", "gpu:9", "-i", input.toString(), "--chart", chart.toString()));
+    }
 }

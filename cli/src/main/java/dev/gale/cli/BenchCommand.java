@@ -1,0 +1,197 @@
+package dev.gale.cli;
+
+import dev.gale.encoder.BackendProvider;
+import dev.gale.encoder.Backends;
+import dev.gale.encoder.Device;
+import dev.gale.encoder.EmbeddingModel;
+import dev.gale.encoder.tokenizer.Encoding;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Run the same workload on each device and compare: real tokens/s and latency per batch, "
+                + "as a table on stdout and a bar chart (PNG).",
+                "The workload is the texts of --input (one per line, or JSONL), tokenized once and cut into batches "
+                        + "of --max-batch-tokens; each device first runs one untimed pass (JIT and kernel compilation)."})
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions;
+    @Mixin
+    IoOptions io;
+
+    @Option(names = "--devices", paramLabel = "<all|ID[,ID...]>", split = ",",
+            description = "Devices to compare: all (default), or ids from 'gale devices'.")
+    List<String> devices = List.of("all");
+
+    @Option(names = "--max-batch-tokens", paramLabel = "N", description = "Tokens per batch (default: 2048).")
+    int maxBatchTokens = 2048;
+
+    @Option(names = "--repeats", paramLabel = "N", description = "Timed passes over the texts per device (default: ${DEFAULT-VALUE}).")
+    int repeats = 1;
+
+    @Option(names = "--chart", paramLabel = "<file.png>", description = "Where to write the chart (default: ${DEFAULT-VALUE}).")
+    Path chart = Path.of("gale-bench.png");
+
+    record Result(String device, String name, long tokens, int batches, double seconds, double[] batchMillis) {
+        double tokensPerSecond() {
+            return tokens / seconds;
+        }
+
+        double median() {
+            double[] sorted = batchMillis.clone();
+            Arrays.sort(sorted);
+            return sorted[sorted.length / 2];
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> texts = texts();
+        List<Device> targets = targets();
+        List<Result> results = new ArrayList<>();
+        for (Device device : targets) {
+            System.err.println("bench: " + device.id() + " (" + device.name() + ")...");
+            results.add(run(device, texts));
+        }
+        System.out.printf(Locale.ROOT, "%-20s %12s %10s %16s  %s%n", "DEVICE", "TOKENS/S", "BATCHES", "MS/BATCH (MEDIAN)", "NAME");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "%-20s %,12.0f %10d %16.1f  %s%n", r.device(), r.tokensPerSecond(), r.batches(), r.median(), r.name());
+        }
+        writeChart(results, texts.size());
+        System.err.println("bench: chart written to " + chart);
+        return Gale.OK;
+    }
+
+    private List<String> texts() throws Exception {
+        List<String> texts = new ArrayList<>();
+        try (org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+             dev.gale.arrow.TableSource source = dev.gale.arrow.TableSource.open(io.input, io.inputFormat(), io.column, List.of(), 1024, allocator)) {
+            while (source.reader().loadNextBatch()) {
+                var vector = source.reader().getVectorSchemaRoot().getVector(io.column);
+                for (int r = 0; r < vector.getValueCount(); r++) {
+                    if (!vector.isNull(r)) {
+                        texts.add(vector.getObject(r).toString());
+                    }
+                }
+            }
+        }
+        return texts;
+    }
+
+    private List<Device> targets() {
+        List<Device> all = new ArrayList<>();
+        for (BackendProvider p : Backends.providers()) {
+            if (p.unavailableReason() == null) {
+                all.addAll(p.devices());
+            }
+        }
+        if (devices.equals(List.of("all"))) {
+            return all;
+        }
+        List<Device> chosen = new ArrayList<>();
+        for (String id : devices) {
+            chosen.add(all.stream().filter(d -> d.id().equals(id)).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException("no device '" + id + "'; the devices are: "
+                            + String.join(", ", all.stream().map(Device::id).toList()))));
+        }
+        return chosen;
+    }
+
+    private Result run(Device device, List<String> texts) {
+        EmbeddingModel.Options base = modelOptions.toOptions(maxBatchTokens);
+        EmbeddingModel.Options options = new EmbeddingModel.Options(base.pooling(), base.normalize(), base.dimensions(),
+                base.maxLength(), base.threads(), maxBatchTokens, device.id());
+        try (EmbeddingModel model = EmbeddingModel.load(modelOptions.model, options)) {
+            List<List<Encoding>> batches = batches(model.tokenize(texts), Math.max(maxBatchTokens, model.maxLength()));
+            float[] out = new float[texts.size() * model.dimensions()];
+            for (List<Encoding> batch : batches) {
+                model.embed(batch, MemorySegment.ofArray(out)); // warm-up: JIT and kernel compilation
+            }
+            long tokens = 0;
+            double[] millis = new double[batches.size() * repeats];
+            long start = System.nanoTime();
+            int i = 0;
+            for (int r = 0; r < repeats; r++) {
+                for (List<Encoding> batch : batches) {
+                    long t = System.nanoTime();
+                    model.embed(batch, MemorySegment.ofArray(out));
+                    millis[i++] = (System.nanoTime() - t) / 1e6;
+                    tokens += batch.stream().mapToLong(e -> e.ids().length).sum();
+                }
+            }
+            return new Result(device.id(), device.name(), tokens, millis.length, (System.nanoTime() - start) / 1e9, millis);
+        }
+    }
+
+    private static List<List<Encoding>> batches(List<Encoding> encodings, int budget) {
+        List<List<Encoding>> batches = new ArrayList<>();
+        List<Encoding> current = new ArrayList<>();
+        int tokens = 0;
+        for (Encoding e : encodings) {
+            if (!current.isEmpty() && tokens + e.ids().length > budget) {
+                batches.add(current);
+                current = new ArrayList<>();
+                tokens = 0;
+            }
+            current.add(e);
+            tokens += e.ids().length;
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+
+    /** A horizontal bar per device, its tokens/s written at the end of the bar. */
+    private void writeChart(List<Result> results, int texts) throws IOException {
+        int width = 900, rowHeight = 48, top = 70, left = 200;
+        int height = top + rowHeight * results.size() + 40;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.DARK_GRAY);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        g.drawString("gale bench: " + modelOptions.model + ", " + texts + " texts (real tokens/s, higher is better)", 20, 32);
+        double max = results.stream().mapToDouble(Result::tokensPerSecond).max().orElse(1);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            int y = top + i * rowHeight;
+            int bar = (int) Math.max(2, (width - left - 240) * r.tokensPerSecond() / max);
+            g.setColor(i == 0 ? new Color(0x4C72B0) : new Color(0xDD8452));
+            g.fillRect(left, y, bar, rowHeight - 14);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(r.device(), 20, y + rowHeight / 2);
+            g.drawString(String.format(Locale.ROOT, "%,.0f tok/s, %.1f ms/batch", r.tokensPerSecond(), r.median()), left + bar + 8, y + rowHeight / 2);
+        }
+        g.setStroke(new BasicStroke(1));
+        g.drawLine(left, top - 6, left, top + rowHeight * results.size());
+        g.dispose();
+        Path parent = chart.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        ImageIO.write(image, "png", chart.toFile());
+    }
+}
