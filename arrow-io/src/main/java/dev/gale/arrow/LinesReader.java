@@ -88,10 +88,11 @@ final class LinesReader extends ArrowReader {
             if (length < 0) {
                 break;
             }
+            String decoded = check(length);
             if (!jsonl) {
                 text.setSafe(rows, line, 0, length);
             } else {
-                ObjectNode object = parse(decode(length));
+                ObjectNode object = parse(decoded);
                 JsonNode value = object.remove(textField);
                 if (!value.isNull()) {
                     text.setSafe(rows, value.asText().getBytes(StandardCharsets.UTF_8));
@@ -147,20 +148,16 @@ final class LinesReader extends ArrowReader {
             System.arraycopy(line, 3, line, 0, length - 3);
             length -= 3;
         }
-        check(length);
         return length;
     }
 
-    private void check(int length) {
+    /** The line as text, decoded strictly: a malformed byte sequence is an error naming the line. */
+    private String check(int length) {
         try {
-            decoder.decode(ByteBuffer.wrap(line, 0, length));
+            return decoder.decode(ByteBuffer.wrap(line, 0, length)).toString();
         } catch (CharacterCodingException e) {
             throw new BadInputException(name + ":" + lineNumber + ": invalid UTF-8");
         }
-    }
-
-    private String decode(int length) {
-        return new String(line, 0, length, StandardCharsets.UTF_8);
     }
 
     private ObjectNode parse(String text) {

@@ -81,11 +81,13 @@ final class ParquetSink implements TableSink {
     public void write(VectorSchemaRoot batch) throws IOException {
         try (batch) {
             rows.batch = batch;
+            rows.embedding = EmbeddingColumn.data((FixedSizeListVector) batch.getFieldVectors().getLast());
             for (int r = 0; r < batch.getRowCount(); r++) {
                 writer.write(r);
             }
         } finally {
             rows.batch = null;
+            rows.embedding = null;
         }
     }
 
@@ -136,6 +138,7 @@ final class ParquetSink implements TableSink {
         private final MessageType schema;
         private RecordConsumer out;
         VectorSchemaRoot batch;
+        MemorySegment embedding;   // (rows, D) float32 of the batch's embedding column
 
         RowWriter(MessageType schema) {
             this.schema = schema;
@@ -191,13 +194,12 @@ final class ParquetSink implements TableSink {
         /** LIST &gt; repeated group list &gt; element, the spec's three levels. */
         private void writeList(FixedSizeListVector list, int r) {
             int dims = list.getListSize();
-            MemorySegment data = EmbeddingColumn.data(list);
             out.startGroup();
             out.startField("list", 0);
             for (int i = 0; i < dims; i++) {
                 out.startGroup();
                 out.startField("element", 0);
-                out.addFloat(data.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) r * dims + i));
+                out.addFloat(embedding.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) r * dims + i));
                 out.endField("element", 0);
                 out.endGroup();
             }

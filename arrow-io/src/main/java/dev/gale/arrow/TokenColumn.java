@@ -61,6 +61,7 @@ public final class TokenColumn implements AutoCloseable {
             CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
             ArrowBuf offsets = ids.getOffsetBuffer();
+            MemorySegment data = ArrowMemory.segment(values.getDataBuffer(), values.getDataBuffer().capacity());
             int position = 0;
             long truncated = 0;
             long nulls = 0;
@@ -79,11 +80,13 @@ public final class TokenColumn implements AutoCloseable {
                         truncated++;
                     }
                     int[] tokenIds = encoding.ids();
-                    while (values.getValueCapacity() < position + tokenIds.length) {
-                        values.reAlloc();
+                    if (values.getValueCapacity() < position + tokenIds.length) {
+                        while (values.getValueCapacity() < position + tokenIds.length) {
+                            values.reAlloc();
+                        }
+                        data = ArrowMemory.segment(values.getDataBuffer(), values.getDataBuffer().capacity());
                     }
-                    MemorySegment.copy(tokenIds, 0, ArrowMemory.segment(values.getDataBuffer(), values.getDataBuffer().capacity()),
-                            ValueLayout.JAVA_INT_UNALIGNED, 4L * position, tokenIds.length);
+                    MemorySegment.copy(tokenIds, 0, data, ValueLayout.JAVA_INT_UNALIGNED, 4L * position, tokenIds.length);
                     position += tokenIds.length;
                     ids.setNotNull(r);
                 }

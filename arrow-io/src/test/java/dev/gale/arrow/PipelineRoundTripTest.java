@@ -2,7 +2,9 @@ package dev.gale.arrow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gale.encoder.Corpus;
 import dev.gale.encoder.EmbeddingModel;
+import dev.gale.encoder.ReferenceModels;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -46,7 +48,7 @@ class PipelineRoundTripTest {
     @BeforeAll
     static void setUp() throws Exception {
         model = EmbeddingModel.load("all-minilm-l6-v2", new EmbeddingModel.Options(null, null, 0, 0, 0, 300));
-        List<String> corpus = Tables.corpus();
+        List<String> corpus = Corpus.texts();
         texts = new ArrayList<>();
         // every 25th corpus text, so short lines, paragraphs and texts over the max length all come up
         for (int i = 0; i < corpus.size() && texts.size() < 90; i += 25) {
@@ -147,7 +149,7 @@ class PipelineRoundTripTest {
                 float[] b = table.embeddings().get(r);
                 assertEquals(a == null, b == null, "row " + r);
                 if (a != null) {
-                    assertTrue(cosine(a, b) >= 0.99999, "row " + r);
+                    assertTrue(ReferenceModels.cosine(a, b) >= 0.99999, "row " + r);
                 }
             }
         }
@@ -227,21 +229,11 @@ class PipelineRoundTripTest {
         assertNotNull(actual, "row " + r);
         float[] want = expected.get(r);
         assertEquals(want.length, actual.length);
-        double cosine = cosine(want, actual);
+        double cosine = ReferenceModels.cosine(want, actual);
         assertTrue(cosine >= 0.99999, "row " + r + ": cosine " + cosine);
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], actual[i], 1e-5, "row " + r + " dimension " + i);
         }
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     static float[] floats(JsonNode array) {

@@ -1,6 +1,5 @@
 package dev.gale.arrow;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.arrow.dataset.file.DatasetFileWriter;
 import org.apache.arrow.dataset.file.FileFormat;
 import org.apache.arrow.dataset.file.FileSystemDatasetFactory;
@@ -53,16 +52,6 @@ public final class Tables {
     private static final BufferAllocator TO_ARROW_CPP = new RootAllocator();
 
     private Tables() {}
-
-    /** The corpus texts shared with the encoder's tests. */
-    public static List<String> corpus() throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<String> texts = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("../encoder/src/test/resources/corpus/texts.jsonl"))) {
-            texts.add(json.readTree(line).get("text").asText());
-        }
-        return texts;
-    }
 
     /** Rows [from, to) of {@code texts} into {@code root}: id = row, score = row / 2. */
     private static void fill(VectorSchemaRoot root, List<String> texts, int from, int to) {
