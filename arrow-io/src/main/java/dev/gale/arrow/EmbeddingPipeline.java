@@ -1,6 +1,7 @@
 package dev.gale.arrow;
 
 import dev.gale.encoder.EmbeddingModel;
+import dev.gale.encoder.TokenMemory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -245,7 +246,8 @@ public final class EmbeddingPipeline {
                 }
                 Input input = new Input(row + from, text, keep);
                 readNanos += System.nanoTime() - t;
-                put(tokenized, CompletableFuture.supplyAsync(() -> tokenize(input), tokenizers));
+                TokenMemory memory = tokenMemory(length);
+                put(tokenized, CompletableFuture.supplyAsync(() -> tokenize(input, memory), tokenizers));
                 t = System.nanoTime();
             }
             row += count;
@@ -264,15 +266,39 @@ public final class EmbeddingPipeline {
         return (FieldVector) pair.getTo();
     }
 
-    private Tokenized tokenize(Input input) {
+    /**
+     * For a device backend, a free input region of the device for the next batch of {@code rows} rows, taken
+     * in batch order (so a batch never waits on a later one): the tokenizer writes the ids there and the
+     * device reads them in place. Null on the CPU, or when the batch is larger than the device's regions.
+     */
+    private TokenMemory tokenMemory(int rows) throws InterruptedException {
+        TokenMemory.Pool pool = model.tokenMemory();
+        if (pool == null || !pool.fits(rows, (long) rows * model.maxLength())) {
+            return null;
+        }
+        while (true) {
+            TokenMemory memory = pool.poll(100);
+            if (memory != null) {
+                return memory;
+            }
+            if (failure.get() != null) {
+                throw new CancellationException();
+            }
+        }
+    }
+
+    private Tokenized tokenize(Input input, TokenMemory memory) {
         if (failure.get() != null) {
             input.close();
+            if (memory != null) {
+                memory.release();
+            }
             throw new CancellationException();
         }
         long t = System.nanoTime();
         try {
             TokenColumn tokens = TokenColumn.tokenize(input.text(), model.tokenizer(), model.maxLength(), options.truncate(),
-                    allocator, r -> source.where(input.firstRow() + r));
+                    allocator, r -> source.where(input.firstRow() + r), memory);
             return new Tokenized(input, tokens);
         } catch (RuntimeException | Error e) {
             input.close();

@@ -1,15 +1,18 @@
 package dev.gale.arrow;
 
 import dev.gale.encoder.TokenBatch;
+import dev.gale.encoder.TokenMemory;
 import dev.gale.encoder.tokenizer.Encoding;
 import dev.gale.encoder.tokenizer.Tokenizer;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ForeignAllocation;
 import org.apache.arrow.vector.BaseLargeVariableWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -51,13 +54,28 @@ public final class TokenColumn implements AutoCloseable {
      * when {@code truncate} is off, is a {@link BadInputException} naming the row by {@code where}.
      */
     public static TokenColumn tokenize(FieldVector text, Tokenizer tokenizer, int maxLength, boolean truncate,
-                                BufferAllocator allocator, LongFunction<String> where) {
+                                       BufferAllocator allocator, LongFunction<String> where) {
+        return tokenize(text, tokenizer, maxLength, truncate, allocator, where, null);
+    }
+
+    /**
+     * As above; with {@code memory} (a device's input region, see {@link TokenMemory}) the vector's values
+     * and offsets buffers are Arrow buffers over that memory, so the device reads the ids where the
+     * tokenizer wrote them. The region goes back to its pool when the vector is closed. It must hold the
+     * rows at {@code maxLength} tokens each.
+     */
+    public static TokenColumn tokenize(FieldVector text, Tokenizer tokenizer, int maxLength, boolean truncate,
+                                       BufferAllocator allocator, LongFunction<String> where, TokenMemory memory) {
         int rows = text.getValueCount();
         ListVector ids = (ListVector) FIELD.createVector(allocator);
         try {
-            ids.setInitialCapacity(rows);
-            ids.allocateNew();
             IntVector values = (IntVector) ids.getDataVector();
+            if (memory == null) {
+                ids.setInitialCapacity(rows);
+                ids.allocateNew();
+            } else {
+                over(ids, memory, rows, allocator);
+            }
             CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
             ArrowBuf offsets = ids.getOffsetBuffer();
@@ -81,6 +99,10 @@ public final class TokenColumn implements AutoCloseable {
                     }
                     int[] tokenIds = encoding.ids();
                     if (values.getValueCapacity() < position + tokenIds.length) {
+                        if (memory != null) {
+                            throw new IllegalStateException("the device's input region holds " + memory.tokens() + " tokens, row "
+                                    + r + " needs " + (position + tokenIds.length));
+                        }
                         while (values.getValueCapacity() < position + tokenIds.length) {
                             values.reAlloc();
                         }
@@ -101,6 +123,44 @@ public final class TokenColumn implements AutoCloseable {
             ids.close();
             throw e;
         }
+    }
+
+    /**
+     * Points {@code ids} at {@code memory}: one Arrow allocation wraps the region (its release returns the
+     * region to the pool), the offsets and values buffers are slices of it; validity bits are fresh, all null.
+     * (A null count strictly between 0 and the length makes Arrow keep the validity buffers given here.)
+     */
+    private static void over(ListVector ids, TokenMemory memory, int rows, BufferAllocator allocator) {
+        if (rows > memory.sequences()) {
+            memory.release();
+            throw new IllegalStateException("the device's input region holds " + memory.sequences() + " rows, the batch has " + rows);
+        }
+        MemorySegment idsMemory = memory.ids();
+        MemorySegment offsetsMemory = memory.offsets();
+        long low = Math.min(idsMemory.address(), offsetsMemory.address());
+        long high = Math.max(idsMemory.address() + idsMemory.byteSize(), offsetsMemory.address() + offsetsMemory.byteSize());
+        ArrowBuf whole = allocator.wrapForeignAllocation(new ForeignAllocation(high - low, low) {
+            @Override
+            protected void release0() {
+                memory.release();
+            }
+        });
+        int tokens = (int) memory.tokens();
+        try (whole;
+             ArrowBuf rowValidity = zeroed(allocator, (rows + 7) / 8);
+             ArrowBuf tokenValidity = zeroed(allocator, (tokens + 7) / 8)) {
+            // the vectors take their own references; these three are dropped at the end of the block
+            ids.loadFieldBuffers(new ArrowFieldNode(rows, 1),
+                    List.of(rowValidity, whole.slice(offsetsMemory.address() - low, offsetsMemory.byteSize())));
+            ids.getDataVector().loadFieldBuffers(new ArrowFieldNode(tokens, 1),
+                    List.of(tokenValidity, whole.slice(idsMemory.address() - low, idsMemory.byteSize())));
+        }
+    }
+
+    private static ArrowBuf zeroed(BufferAllocator allocator, long bytes) {
+        ArrowBuf buffer = allocator.buffer(Math.max(bytes, 8));
+        buffer.setZero(0, buffer.capacity());
+        return buffer;
     }
 
     /** Row {@code r} of a Utf8 / LargeUtf8 vector, decoded strictly. */

@@ -148,6 +148,14 @@ public final class EmbeddingModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a device backend reads token ids in place (see {@link TokenMemory}); null on the CPU, which
+     * reads any {@link TokenBatch} where it lies.
+     */
+    public TokenMemory.Pool tokenMemory() {
+        return encoder.tokenMemory();
+    }
+
     /** Token ids with special tokens, truncated to {@link #maxLength()}. */
     public List<Encoding> tokenize(List<String> texts) {
         List<Encoding> encodings = new ArrayList<>(texts.size());

@@ -17,6 +17,14 @@ public interface EncoderBackend extends AutoCloseable {
      */
     void embed(TokenBatch batch, PoolingConfig pooling, MemorySegment out);
 
+    /**
+     * The regions this backend reads token ids from without a host-side copy, or null when any memory
+     * will do (the CPU backend reads every {@link TokenBatch} in place).
+     */
+    default TokenMemory.Pool tokenMemory() {
+        return null;
+    }
+
     @Override
     void close();
 }

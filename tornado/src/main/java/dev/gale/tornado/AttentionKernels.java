@@ -11,7 +11,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *   T tokens, H hidden, NH heads, D head size (H = NH * D), L the length of a token's sequence
  *   qkv (T, 3H): q | k | v per token, heads side by side       out (T, H)
  *   start, length (T): first token and length of each token's sequence
- *   scoreBase (T): where the token's NH rows of L scores start in scores, (sum over tokens of NH * L)
+ *   scores (T, NH, maxKeys): scratch, one row per (token, head); maxKeys &gt;= the longest sequence
  * </pre>
  * T is {@code size[0]}, read on the device so that one compiled kernel serves every batch.
  * One work-item per (token, head): scores against its sequence's keys, a softmax with the maximum
@@ -21,7 +21,7 @@ public final class AttentionKernels {
     private AttentionKernels() {}
 
     public static void attention(FloatArray qkv, FloatArray out, FloatArray scores, IntArray start, IntArray length,
-                                 IntArray scoreBase, IntArray size, int heads, int headSize) {
+                                 IntArray size, int heads, int headSize, int maxKeys) {
         int tokens = size.get(0);
         int hidden = heads * headSize;
         int stride = 3 * hidden;
@@ -31,7 +31,7 @@ public final class AttentionKernels {
             int h = th % heads;
             int s0 = start.get(t);
             int len = length.get(t);
-            int base = scoreBase.get(t) + h * len;
+            int base = th * maxKeys;
             int q = t * stride + h * headSize;
             float max = -3.0e38f;
             for (int j = 0; j < len; j++) {

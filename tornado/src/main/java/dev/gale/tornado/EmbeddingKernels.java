@@ -6,13 +6,18 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * The ends of the encoder on the device: the embedding sum at the start and pooling at the end.
+ * The ends of the encoder on the device: the batch's index and the embedding sum at the start, pooling
+ * at the end.
  * <pre>
- *   T tokens, S sequences, H hidden, D output dimensions (D &lt;= H)
- *   ids, types, start (T): token id, token type, first token of the token's sequence
- *   word (V, H), position (P, H), tokenType (2, H); x (T, H)
- *   seqStart, seqLength (S); pooled (S, D)
- *   size: {T, S}, read on the device so that one compiled kernel serves every batch
+ *   T tokens, S sequences in this run; H hidden, D output dimensions (D &lt;= H)
+ *   size: {T, S, tokenBase, sequenceBase, hasTypes}, read on the device so that one compiled kernel
+ *         serves every batch
+ *   ids (tokenBase + T), offsets (sequenceBase + S + 1): the batch as it came, an Arrow List&lt;Int32&gt;'s
+ *         values and offsets; this run is sequences [sequenceBase, sequenceBase + S) of it
+ *   types (T): token types, read only if hasTypes is 1 (otherwise all 0)
+ *   start, length (T): first token and length of each token's sequence, run-local
+ *   seqStart, seqLength (S): the same per sequence
+ *   word (V, H), position (P, H), tokenType (2, H); x (T, H); pooled (S, D)
  * </pre>
  */
 public final class EmbeddingKernels {
@@ -20,14 +25,45 @@ public final class EmbeddingKernels {
 
     private EmbeddingKernels() {}
 
+    /** The device copy of a batch's ids and offsets, from the input region they were transferred into. */
+    public static void load(IntArray fromIds, IntArray fromOffsets, IntArray ids, IntArray offsets, int tokens, int sequences, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            if (i < tokens) {
+                ids.set(i, fromIds.get(i));
+            }
+            if (i <= sequences) {
+                offsets.set(i, fromOffsets.get(i));
+            }
+        }
+    }
+
+    /** Per token and per sequence: where its sequence starts in this run, and how long it is. */
+    public static void index(IntArray offsets, IntArray start, IntArray length, IntArray seqStart, IntArray seqLength, IntArray size) {
+        int sequences = size.get(1);
+        int tokenBase = size.get(2);
+        int sequenceBase = size.get(3);
+        for (@Parallel int s = 0; s < sequences; s++) {
+            int first = offsets.get(sequenceBase + s) - tokenBase;
+            int n = offsets.get(sequenceBase + s + 1) - tokenBase - first;
+            seqStart.set(s, first);
+            seqLength.set(s, n);
+            for (int t = first; t < first + n; t++) {
+                start.set(t, first);
+                length.set(t, n);
+            }
+        }
+    }
+
     /** x = word[id] + position[t - start] + tokenType[type], per token; LayerNorm follows as its own task. */
     public static void embed(IntArray ids, IntArray types, IntArray start, FloatArray word, FloatArray position,
                              FloatArray tokenType, FloatArray x, IntArray size, int hidden) {
         int tokens = size.get(0);
+        int tokenBase = size.get(2);
+        int hasTypes = size.get(4);
         for (@Parallel int t = 0; t < tokens; t++) {
-            int w = ids.get(t) * hidden;
+            int w = ids.get(tokenBase + t) * hidden;
             int p = (t - start.get(t)) * hidden;
-            int y = types.get(t) * hidden;
+            int y = hasTypes == 1 ? types.get(t) * hidden : 0;
             for (int i = 0; i < hidden; i++) {
                 x.set(t * hidden + i, word.get(w + i) + position.get(p + i) + tokenType.get(y + i));
             }

@@ -3,11 +3,13 @@ package dev.gale.tornado;
 import dev.gale.encoder.EncoderBackend;
 import dev.gale.encoder.PoolingConfig;
 import dev.gale.encoder.TokenBatch;
+import dev.gale.encoder.TokenMemory;
 import dev.gale.encoder.bert.BertEmbeddings;
 import dev.gale.encoder.bert.BertLayer;
 import dev.gale.encoder.bert.BertModel;
 import dev.gale.encoder.model.BertConfig;
 import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
@@ -17,48 +19,69 @@ import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The whole encoder as one TaskGraph on a TornadoVM device, built once per model, batch capacity and
- * pooling: weights go to the device on the first run only, activations stay there between layers, and
- * only the pooled vectors come back.
+ * The whole encoder on a TornadoVM device, built once per model, batch capacity and pooling: weights go
+ * to the device on the first run only, activations stay there between layers, and only the pooled
+ * vectors come back.
  * <pre>
- *   host: ids, types, per-token sequence start / length / score base, per-sequence start / length, size {T, S}
+ *   input graph k (one per {@link InputSlot}): ids, offsets of slot k -> device copy
+ *   encoder graph: index (per-token sequence start and length, from the offsets)
  *     -> embed -> LayerNorm
  *     -> per layer: qkv = x·Wqkv  -> attention (per sequence, no padding) -> a = LN(ctx·Wo + x)
  *                   f = GELU(a·W1) -> x = LN(f·W2 + a)
  *     -> pool (CLS / mean / max, Matryoshka, normalize) -> host: pooled (S, D)
  *   T tokens (at most the capacity), S sequences, H hidden, I intermediate, NH heads
  * </pre>
+ * A TaskGraph is bound to the host arrays it was built with, so the batch has to arrive in memory the
+ * graph knows: the {@link InputSlot}s. The Arrow pipeline tokenizes straight into a free slot (its
+ * {@code List<Int32>} vector lies over the slot's memory), and the slot's input graph transfers those
+ * bytes to the device, so the ids take no host-side copy; the encoder graph then takes them from
+ * whichever input graph ran last ({@code consumeFromDevice}). A batch from anywhere else (the Java
+ * API's {@code List<String>} calls) is copied into the staging slot first.
  * Scalars are baked into TornadoVM's kernels when they compile, so the per-batch counts travel in
  * {@code size} and the work-group grids are resized before each run.
  */
 final class TornadoEncoder implements EncoderBackend {
+    /** Slots the Arrow pipeline can fill ahead of the device (tokenizing batch n + 1 while n runs). */
+    static final int PIPELINE_SLOTS = 3;
+    /** Sequences per pipeline slot: the pipeline's default rows per batch. */
+    static final int SLOT_SEQUENCES = 512;
+
     private final BertConfig config;
     private final TornadoDevice device;
     private final int capacity;        // tokens per run
     private final int maxSequenceLength;
+    private final int maxKeys;         // the longest sequence a run can hold
 
     // weights, sent once
     private final FloatArray word, position, tokenType, embeddingNormWeight, embeddingNormBias;
     private final List<FloatArray[]> layers = new ArrayList<>();
 
-    // per-batch inputs
-    private final IntArray size = new IntArray(2);
-    private final IntArray ids, types, tokenStart, tokenLength, scoreBase, seqStart, seqLength;
+    // inputs: the slots on the host, their device copy, per-run counts and types
+    private final List<InputSlot> slots = new ArrayList<>();   // pipeline slots, then the staging slot
+    private final InputSlot staging;
+    private final BlockingQueue<InputSlot> free = new ArrayBlockingQueue<>(PIPELINE_SLOTS);
+    private final IntArray ids, offsets;
+    private final IntArray size = new IntArray(5);
+    private final IntArray types, tokenStart, tokenLength, seqStart, seqLength;
     // activations, on the device
     private final FloatArray x, a, context, qkv, f, scores;
     private final KernelContext kernelContext = new KernelContext();
 
     private final Map<PoolingConfig, Plan> plans = new HashMap<>();
 
-    /** A compiled graph and the grids that are resized per batch. */
+    /** A compiled plan (input graphs, then the encoder graph) and the grids that are resized per batch. */
     private record Plan(TornadoExecutionPlan execution, FloatArray pooled, List<WorkerGrid1D> matmulGrids,
                         List<Integer> matmulColumns, List<WorkerGrid1D> normGrids) {}
 
@@ -67,6 +90,7 @@ final class TornadoEncoder implements EncoderBackend {
         this.device = device;
         this.capacity = capacity;
         this.maxSequenceLength = config.maxPositionEmbeddings();
+        this.maxKeys = Math.min(capacity, maxSequenceLength);
         int hidden = config.hiddenSize();
         BertEmbeddings e = model.embeddings();
         word = FloatArray.fromArray(e.wordEmbeddings().toFloatArray());
@@ -83,11 +107,21 @@ final class TornadoEncoder implements EncoderBackend {
                     FloatArray.fromArray(l.outputWeight()), FloatArray.fromArray(l.outputBias()),
                     FloatArray.fromArray(l.outputLayerNormWeight()), FloatArray.fromArray(l.outputLayerNormBias())});
         }
-        ids = new IntArray(capacity);
+        // the slots' memory lives as long as a slot is reachable (an Arrow buffer over it holds one)
+        Arena arena = Arena.ofAuto();
+        long slotTokens = (long) SLOT_SEQUENCES * maxSequenceLength;
+        for (int k = 0; k < PIPELINE_SLOTS; k++) {
+            InputSlot slot = new InputSlot(k, slotTokens, SLOT_SEQUENCES, arena, free);
+            slots.add(slot);
+            free.add(slot);
+        }
+        staging = new InputSlot(PIPELINE_SLOTS, capacity, capacity, arena, null);
+        slots.add(staging);
+        ids = new IntArray((int) Math.max(slotTokens, capacity));
+        offsets = new IntArray(Math.max(SLOT_SEQUENCES, capacity) + 1);
         types = new IntArray(capacity);
         tokenStart = new IntArray(capacity);
         tokenLength = new IntArray(capacity);
-        scoreBase = new IntArray(capacity);
         seqStart = new IntArray(capacity);
         seqLength = new IntArray(capacity);
         x = new FloatArray(capacity * hidden);
@@ -95,8 +129,22 @@ final class TornadoEncoder implements EncoderBackend {
         context = new FloatArray(capacity * hidden);
         qkv = new FloatArray(capacity * 3 * hidden);
         f = new FloatArray(capacity * config.intermediateSize());
-        // sum over tokens of heads * (its sequence's length) <= capacity * heads * max length
-        scores = new FloatArray(capacity * config.numAttentionHeads() * Math.min(capacity, maxSequenceLength));
+        scores = new FloatArray(capacity * config.numAttentionHeads() * maxKeys);
+    }
+
+    @Override
+    public TokenMemory.Pool tokenMemory() {
+        return new TokenMemory.Pool() {
+            @Override
+            public boolean fits(int sequences, long tokens) {
+                return sequences <= SLOT_SEQUENCES && tokens <= (long) SLOT_SEQUENCES * maxSequenceLength;
+            }
+
+            @Override
+            public TokenMemory poll(long timeoutMillis) throws InterruptedException {
+                return free.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+        };
     }
 
     private Plan plan(PoolingConfig pooling) {
@@ -120,12 +168,26 @@ final class TornadoEncoder implements EncoderBackend {
         List<Integer> matmulColumns = new ArrayList<>();
         List<WorkerGrid1D> normGrids = new ArrayList<>();
 
-        TaskGraph g = new TaskGraph("encoder")
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, word, position, tokenType, embeddingNormWeight, embeddingNormBias);
+        List<ImmutableTaskGraph> graphs = new ArrayList<>();
+        TaskGraph g = new TaskGraph("encoder");
+        for (InputSlot slot : slots) {
+            int slotTokens = slot.deviceIds.getSize();
+            int slotSequences = slot.deviceOffsets.getSize() - 1;
+            String name = "input" + slot.index;
+            graphs.add(new TaskGraph(name)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, slot.deviceIds, slot.deviceOffsets)
+                    .task("load", EmbeddingKernels::load, slot.deviceIds, slot.deviceOffsets, ids, offsets, slotTokens, slotSequences,
+                            Math.max(slotTokens, slotSequences + 1))
+                    .persistOnDevice(ids, offsets)
+                    .snapshot());
+            g.consumeFromDevice(name, ids, offsets);
+        }
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, word, position, tokenType, embeddingNormWeight, embeddingNormBias);
         for (FloatArray[] l : layers) {
             g.transferToDevice(DataTransferMode.FIRST_EXECUTION, (Object[]) l);
         }
-        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, size, ids, types, tokenStart, tokenLength, scoreBase, seqStart, seqLength)
+        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, size, types)
+                .task("index", EmbeddingKernels::index, offsets, tokenStart, tokenLength, seqStart, seqLength, size)
                 .task("embed", EmbeddingKernels::embed, ids, types, tokenStart, word, position, tokenType, x, size, hidden)
                 .task("embed_norm", NormKernels::addLayerNorm, kernelContext, x, a, embeddingNormWeight, embeddingNormBias, eps, hidden, 0);
         normGrids.add(grid(scheduler, "encoder.embed_norm", NormKernels.LOCAL));
@@ -133,8 +195,8 @@ final class TornadoEncoder implements EncoderBackend {
             FloatArray[] l = layers.get(i);
             String p = "l" + i + "_";
             g.task(p + "qkv", MatMulKernels::matmul, kernelContext, x, l[0], l[1], qkv, size, hidden, 3 * hidden, 0)
-                    .task(p + "attention", AttentionKernels::attention, qkv, context, scores, tokenStart, tokenLength, scoreBase, size,
-                            heads, config.headSize())
+                    .task(p + "attention", AttentionKernels::attention, qkv, context, scores, tokenStart, tokenLength, size,
+                            heads, config.headSize(), maxKeys)
                     .task(p + "out", MatMulKernels::matmul, kernelContext, context, l[2], l[3], a, size, hidden, hidden, 0)
                     .task(p + "norm1", NormKernels::addLayerNorm, kernelContext, a, x, l[4], l[5], eps, hidden, 1)
                     .task(p + "ffn1", MatMulKernels::matmul, kernelContext, a, l[6], l[7], f, size, hidden, inter, 1)
@@ -149,7 +211,9 @@ final class TornadoEncoder implements EncoderBackend {
         }
         g.task("pool", EmbeddingKernels::pool, x, pooled, seqStart, seqLength, size, hidden, dims, mode, pooling.normalize() ? 1 : 0)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
-        TornadoExecutionPlan execution = new TornadoExecutionPlan(g.snapshot()).withGridScheduler(scheduler).withDevice(device);
+        graphs.add(g.snapshot());
+        TornadoExecutionPlan execution = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new))
+                .withGridScheduler(scheduler).withDevice(device);
         return new Plan(execution, pooled, matmulGrids, matmulColumns, normGrids);
     }
 
@@ -184,27 +248,42 @@ final class TornadoEncoder implements EncoderBackend {
     private void run(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
         int tokens = batch.tokenCount();
         int sequences = batch.sequenceCount();
-        int heads = config.numAttentionHeads();
-        int base = 0;
         for (int s = 0; s < sequences; s++) {
-            int start = batch.start(s);
-            int length = batch.length(s);
-            if (length > maxSequenceLength) {
-                throw new IllegalArgumentException("a sequence has " + length + " tokens, more than the model's " + maxSequenceLength + " positions");
+            if (batch.length(s) > maxSequenceLength) {
+                throw new IllegalArgumentException("a sequence has " + batch.length(s) + " tokens, more than the model's "
+                        + maxSequenceLength + " positions");
             }
-            seqStart.set(s, start);
-            seqLength.set(s, length);
-            for (int t = start; t < start + length; t++) {
-                ids.set(t, batch.id(t));
+        }
+        InputSlot slot = slotOf(batch);
+        int tokenBase;
+        int sequenceBase;
+        if (slot != null) {
+            // the batch lies in a slot: the device reads it where it is
+            tokenBase = batch.offsets().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, 0);
+            sequenceBase = (int) ((batch.offsets().address() - slot.offsets().address()) / 4);
+            slot.tokensRead += tokens;
+        } else {
+            slot = staging;
+            int first = batch.offsets().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, 0);
+            MemorySegment.copy(batch.ids(), ValueLayout.JAVA_INT_UNALIGNED, 4L * first, staging.ids(), ValueLayout.JAVA_INT_UNALIGNED, 0, tokens);
+            for (int s = 0; s <= sequences; s++) {
+                staging.offsets().setAtIndex(ValueLayout.JAVA_INT, s, batch.offsets().getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, s) - first);
+            }
+            tokenBase = 0;
+            sequenceBase = 0;
+            staging.tokensRead += tokens;
+        }
+        boolean hasTypes = batch.typeIds() != null;
+        if (hasTypes) {
+            for (int t = 0; t < tokens; t++) {
                 types.set(t, batch.typeId(t));
-                tokenStart.set(t, start);
-                tokenLength.set(t, length);
-                scoreBase.set(t, base);
-                base += heads * length;
             }
         }
         size.set(0, tokens);
         size.set(1, sequences);
+        size.set(2, tokenBase);
+        size.set(3, sequenceBase);
+        size.set(4, hasTypes ? 1 : 0);
         Plan plan = plan(pooling);
         for (int i = 0; i < plan.matmulGrids().size(); i++) {
             plan.matmulGrids().get(i).setGlobalWork(Math.max(1, MatMulKernels.globalSize(Math.max(tokens, 1), plan.matmulColumns().get(i))), 1, 1);
@@ -212,11 +291,24 @@ final class TornadoEncoder implements EncoderBackend {
         for (WorkerGrid1D grid : plan.normGrids()) {
             grid.setGlobalWork((long) Math.max(tokens, 1) * NormKernels.LOCAL, 1, 1);
         }
-        plan.execution().execute();
+        plan.execution().withGraph(slot.index).execute();
+        plan.execution().withGraph(slots.size()).execute();
         int dims = pooling.outputSize(config.hiddenSize());
-        for (int i = 0; i < sequences * dims; i++) {
-            out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, plan.pooled().get(i));
+        MemorySegment.copy(plan.pooled().getSegment(), 0, out, 0, 4L * sequences * dims);
+    }
+
+    /** The pipeline slot that {@code batch} lies in (its ids where the slot's start, its offsets inside the slot's), or null. */
+    private InputSlot slotOf(TokenBatch batch) {
+        if (!batch.ids().isNative() || !batch.offsets().isNative()) {
+            return null;
         }
+        for (InputSlot slot : slots) {
+            if (slot != staging && batch.ids().address() == slot.ids().address()
+                    && InputSlot.within(batch.ids(), slot.ids()) && InputSlot.within(batch.offsets(), slot.offsets())) {
+                return slot;
+            }
+        }
+        return null;
     }
 
     @Override

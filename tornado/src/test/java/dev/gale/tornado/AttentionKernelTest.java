@@ -33,9 +33,8 @@ class AttentionKernelTest {
         float[] expected = new float[tokens * hidden];
         int[] start = new int[tokens];
         int[] length = new int[tokens];
-        int[] scoreBase = new int[tokens];
         int t = 0;
-        int scores = 0;
+        int maxKeys = 20;
         for (int l : lengths) {
             int s0 = t;
             for (int h = 0; h < heads; h++) {
@@ -44,20 +43,17 @@ class AttentionKernelTest {
             for (int i = 0; i < l; i++, t++) {
                 start[t] = s0;
                 length[t] = l;
-                scoreBase[t] = scores;
-                scores += heads * l;
             }
         }
 
         FloatArray dqkv = FloatArray.fromArray(qkv);
         FloatArray out = new FloatArray(tokens * hidden);
-        FloatArray scratch = new FloatArray(scores);
+        FloatArray scratch = new FloatArray(tokens * heads * maxKeys);
         IntArray dStart = IntArray.fromArray(start);
         IntArray dLength = IntArray.fromArray(length);
-        IntArray dBase = IntArray.fromArray(scoreBase);
         TaskGraph graph = new TaskGraph("a")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dqkv, dStart, dLength, dBase)
-                .task("attention", AttentionKernels::attention, dqkv, out, scratch, dStart, dLength, dBase, IntArray.fromElements(tokens, lengths.length), heads, headSize)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dqkv, dStart, dLength)
+                .task("attention", AttentionKernels::attention, dqkv, out, scratch, dStart, dLength, IntArray.fromElements(tokens, lengths.length), heads, headSize, maxKeys)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.execute();

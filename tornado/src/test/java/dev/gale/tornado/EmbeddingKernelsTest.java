@@ -14,17 +14,38 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Embedding sum and pooling on the device, against a hand computation and the CPU backend's Pooling. */
 class EmbeddingKernelsTest {
 
     @Test
+    void indexGivesEachTokenItsSequence() throws Exception {
+        // a batch of 4 sequences over 10 tokens, offsets as Arrow writes them; this run is sequences 1..2,
+        // tokens 3..8 (lengths 4 and 2, counted from token 3)
+        int[] offsets = {0, 3, 7, 9, 10};
+        IntArray dOffsets = IntArray.fromArray(offsets);
+        IntArray start = new IntArray(6), length = new IntArray(6), seqStart = new IntArray(2), seqLength = new IntArray(2);
+        TaskGraph graph = new TaskGraph("i")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dOffsets)
+                .task("index", EmbeddingKernels::index, dOffsets, start, length, seqStart, seqLength, IntArray.fromElements(6, 2, 3, 1, 0))
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, start, length, seqStart, seqLength);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+            plan.execute();
+        }
+        assertArrayEquals(new int[]{0, 0, 0, 0, 4, 4}, start.toHeapArray());
+        assertArrayEquals(new int[]{4, 4, 4, 4, 2, 2}, length.toHeapArray());
+        assertArrayEquals(new int[]{0, 4}, seqStart.toHeapArray());
+        assertArrayEquals(new int[]{4, 2}, seqLength.toHeapArray());
+    }
+
+    @Test
     void embeddingIsTheSumOfThreeTableRows() throws Exception {
         int hidden = 8;
         int vocab = 10;
-        // two sequences: tokens 0..2 and 3..4
-        int[] ids = {2, 9, 0, 5, 5};
+        // two sequences: tokens 0..2 and 3..4, after two tokens of an earlier run (tokenBase 2)
+        int[] ids = {7, 7, 2, 9, 0, 5, 5};
         int[] types = {0, 0, 1, 0, 1};
         int[] start = {0, 0, 0, 3, 3};
         float[] word = new float[vocab * hidden];
@@ -39,21 +60,21 @@ class EmbeddingKernelsTest {
         for (int i = 0; i < tokenType.length; i++) {
             tokenType[i] = 100_000 * i;
         }
-        FloatArray x = new FloatArray(ids.length * hidden);
+        FloatArray x = new FloatArray(5 * hidden);
         IntArray dIds = IntArray.fromArray(ids), dTypes = IntArray.fromArray(types), dStart = IntArray.fromArray(start);
         FloatArray dWord = FloatArray.fromArray(word), dPos = FloatArray.fromArray(position), dType = FloatArray.fromArray(tokenType);
         TaskGraph graph = new TaskGraph("e")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dIds, dTypes, dStart, dWord, dPos, dType)
-                .task("embed", EmbeddingKernels::embed, dIds, dTypes, dStart, dWord, dPos, dType, x, IntArray.fromElements(ids.length, 2), hidden)
+                .task("embed", EmbeddingKernels::embed, dIds, dTypes, dStart, dWord, dPos, dType, x, IntArray.fromElements(5, 2, 2, 0, 1), hidden)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, x);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
             plan.execute();
         }
-        for (int t = 0; t < ids.length; t++) {
+        for (int t = 0; t < 5; t++) {
             int p = t - start[t];
             for (int i = 0; i < hidden; i++) {
-                // word row ids[t], position row p, type row types[t], written out
-                float expected = (ids[t] * hidden + i) + 1000f * (p * hidden + i) + 100_000f * (types[t] * hidden + i);
+                // word row ids[2 + t], position row p, type row types[t], written out
+                float expected = (ids[2 + t] * hidden + i) + 1000f * (p * hidden + i) + 100_000f * (types[t] * hidden + i);
                 assertEquals(expected, x.get(t * hidden + i), "token " + t + " dimension " + i);
             }
         }
