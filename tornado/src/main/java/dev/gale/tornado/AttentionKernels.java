@@ -1,6 +1,6 @@
 package dev.gale.tornado;
 
-import uk.ac.manchester.tornado.api.annotations.Parallel;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -14,19 +14,20 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *   scores (T, NH, maxKeys): scratch, one row per (token, head); maxKeys &gt;= the longest sequence
  * </pre>
  * T is {@code size[0]}, read on the device so that one compiled kernel serves every batch.
- * One work-item per (token, head): scores against its sequence's keys, a softmax with the maximum
+ * One work-item per (token, head) (global size at least T * NH, resized per batch): scores against its sequence's keys, a softmax with the maximum
  * subtracted, then the weighted sum of the values. Nothing is computed for padding, because there is none.
  */
 public final class AttentionKernels {
     private AttentionKernels() {}
 
-    public static void attention(FloatArray qkv, FloatArray out, FloatArray scores, IntArray start, IntArray length,
-                                 IntArray size, int heads, int headSize, int maxKeys) {
+    public static void attention(KernelContext context, FloatArray qkv, FloatArray out, FloatArray scores, IntArray start,
+                                 IntArray length, IntArray size, int heads, int headSize, int maxKeys) {
         int tokens = size.get(0);
         int hidden = heads * headSize;
         int stride = 3 * hidden;
         float scale = 1f / TornadoMath.sqrt((float) headSize);
-        for (@Parallel int th = 0; th < tokens * heads; th++) {
+        int th = context.globalIdx;
+        if (th < tokens * heads) {
             int t = th / heads;
             int h = th % heads;
             int s0 = start.get(t);

@@ -1,5 +1,6 @@
 package dev.gale.tornado;
 
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -19,8 +20,14 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *   seqStart, seqLength (S): the same per sequence
  *   word (V, H), position (P, H), tokenType (2, H); x (T, H); pooled (S, D)
  * </pre>
+ * The kernels whose extent is a per-batch count ({@code size}) take a {@link KernelContext} and a grid
+ * that the host resizes per batch: a {@code @Parallel} loop over a bound read from device memory compiles
+ * to a single work-item walking the whole range (TornadoVM cannot size its grid).
  */
 public final class EmbeddingKernels {
+    /** Work-group size of the per-batch kernels. */
+    public static final int LOCAL = 64;
+
     public static final int CLS = 0, MEAN = 1, MAX = 2;
 
     private EmbeddingKernels() {}
@@ -37,12 +44,17 @@ public final class EmbeddingKernels {
         }
     }
 
-    /** Per token and per sequence: where its sequence starts in this run, and how long it is. */
-    public static void index(IntArray offsets, IntArray start, IntArray length, IntArray seqStart, IntArray seqLength, IntArray size) {
+    /**
+     * Per token and per sequence: where its sequence starts in this run, and how long it is. One work-item
+     * per sequence (global size at least S).
+     */
+    public static void index(KernelContext context, IntArray offsets, IntArray start, IntArray length, IntArray seqStart,
+                             IntArray seqLength, IntArray size) {
         int sequences = size.get(1);
         int tokenBase = size.get(2);
         int sequenceBase = size.get(3);
-        for (@Parallel int s = 0; s < sequences; s++) {
+        int s = context.globalIdx;
+        if (s < sequences) {
             int first = offsets.get(sequenceBase + s) - tokenBase;
             int n = offsets.get(sequenceBase + s + 1) - tokenBase - first;
             seqStart.set(s, first);
@@ -54,31 +66,36 @@ public final class EmbeddingKernels {
         }
     }
 
-    /** x = word[id] + position[t - start] + tokenType[type], per token; LayerNorm follows as its own task. */
-    public static void embed(IntArray ids, IntArray types, IntArray start, FloatArray word, FloatArray position,
-                             FloatArray tokenType, FloatArray x, IntArray size, int hidden) {
+    /**
+     * x = word[id] + position[t - start] + tokenType[type]; LayerNorm follows as its own task. One work-item
+     * per element of x (global size at least T * H).
+     */
+    public static void embed(KernelContext context, IntArray ids, IntArray types, IntArray start, FloatArray word,
+                             FloatArray position, FloatArray tokenType, FloatArray x, IntArray size, int hidden) {
         int tokens = size.get(0);
         int tokenBase = size.get(2);
         int hasTypes = size.get(4);
-        for (@Parallel int t = 0; t < tokens; t++) {
+        int g = context.globalIdx;
+        if (g < tokens * hidden) {
+            int t = g / hidden;
+            int i = g % hidden;
             int w = ids.get(tokenBase + t) * hidden;
             int p = (t - start.get(t)) * hidden;
             int y = hasTypes == 1 ? types.get(t) * hidden : 0;
-            for (int i = 0; i < hidden; i++) {
-                x.set(t * hidden + i, word.get(w + i) + position.get(p + i) + tokenType.get(y + i));
-            }
+            x.set(g, word.get(w + i) + position.get(p + i) + tokenType.get(y + i));
         }
     }
 
     /**
      * pooled = CLS, mean or max of each sequence's rows of x, first D dimensions, L2-normalized if
      * {@code normalize} is 1 (divided by max(norm, 1e-12), as sentence-transformers does). An empty
-     * sequence (a null row) pools to zeros.
+     * sequence (a null row) pools to zeros. One work-item per sequence (global size at least S).
      */
-    public static void pool(FloatArray x, FloatArray pooled, IntArray seqStart, IntArray seqLength, IntArray size,
-                            int hidden, int dims, int mode, int normalize) {
+    public static void pool(KernelContext context, FloatArray x, FloatArray pooled, IntArray seqStart, IntArray seqLength,
+                            IntArray size, int hidden, int dims, int mode, int normalize) {
         int sequences = size.get(1);
-        for (@Parallel int s = 0; s < sequences; s++) {
+        int s = context.globalIdx;
+        if (s < sequences) {
             int first = seqStart.get(s);
             int length = seqLength.get(s);
             float squares = 0f;

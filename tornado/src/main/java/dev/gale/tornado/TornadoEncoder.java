@@ -83,7 +83,10 @@ final class TornadoEncoder implements EncoderBackend {
 
     /** A compiled plan (input graphs, then the encoder graph) and the grids that are resized per batch. */
     private record Plan(TornadoExecutionPlan execution, FloatArray pooled, List<WorkerGrid1D> matmulGrids,
-                        List<Integer> matmulColumns, List<WorkerGrid1D> normGrids) {}
+                        List<Integer> matmulColumns, List<Sized> grids) {}
+
+    /** A grid of {@code perToken} work-items per token plus {@code perSequence} per sequence. */
+    private record Sized(WorkerGrid1D grid, int perToken, int perSequence) {}
 
     TornadoEncoder(BertModel model, TornadoDevice device, int capacity) {
         this.config = model.config();
@@ -166,7 +169,7 @@ final class TornadoEncoder implements EncoderBackend {
         GridScheduler scheduler = new GridScheduler();
         List<WorkerGrid1D> matmulGrids = new ArrayList<>();
         List<Integer> matmulColumns = new ArrayList<>();
-        List<WorkerGrid1D> normGrids = new ArrayList<>();
+        List<Sized> grids = new ArrayList<>();
 
         List<ImmutableTaskGraph> graphs = new ArrayList<>();
         TaskGraph g = new TaskGraph("encoder");
@@ -187,15 +190,17 @@ final class TornadoEncoder implements EncoderBackend {
             g.transferToDevice(DataTransferMode.FIRST_EXECUTION, (Object[]) l);
         }
         g.transferToDevice(DataTransferMode.EVERY_EXECUTION, size, types)
-                .task("index", EmbeddingKernels::index, offsets, tokenStart, tokenLength, seqStart, seqLength, size)
-                .task("embed", EmbeddingKernels::embed, ids, types, tokenStart, word, position, tokenType, x, size, hidden)
+                .task("index", EmbeddingKernels::index, kernelContext, offsets, tokenStart, tokenLength, seqStart, seqLength, size)
+                .task("embed", EmbeddingKernels::embed, kernelContext, ids, types, tokenStart, word, position, tokenType, x, size, hidden)
                 .task("embed_norm", NormKernels::addLayerNorm, kernelContext, x, a, embeddingNormWeight, embeddingNormBias, eps, hidden, 0);
-        normGrids.add(grid(scheduler, "encoder.embed_norm", NormKernels.LOCAL));
+        grids.add(new Sized(grid(scheduler, "encoder.index", EmbeddingKernels.LOCAL), 0, 1));
+        grids.add(new Sized(grid(scheduler, "encoder.embed", EmbeddingKernels.LOCAL), hidden, 0));
+        grids.add(new Sized(grid(scheduler, "encoder.embed_norm", NormKernels.LOCAL), NormKernels.LOCAL, 0));
         for (int i = 0; i < layers.size(); i++) {
             FloatArray[] l = layers.get(i);
             String p = "l" + i + "_";
             g.task(p + "qkv", MatMulKernels::matmul, kernelContext, x, l[0], l[1], qkv, size, hidden, 3 * hidden, 0)
-                    .task(p + "attention", AttentionKernels::attention, qkv, context, scores, tokenStart, tokenLength, size,
+                    .task(p + "attention", AttentionKernels::attention, kernelContext, qkv, context, scores, tokenStart, tokenLength, size,
                             heads, config.headSize(), maxKeys)
                     .task(p + "out", MatMulKernels::matmul, kernelContext, context, l[2], l[3], a, size, hidden, hidden, 0)
                     .task(p + "norm1", NormKernels::addLayerNorm, kernelContext, a, x, l[4], l[5], eps, hidden, 1)
@@ -206,15 +211,17 @@ final class TornadoEncoder implements EncoderBackend {
                 matmulGrids.add(grid(scheduler, "encoder." + p + mm[0], MatMulKernels.TS * MatMulKernels.TS));
                 matmulColumns.add(Integer.parseInt(mm[1]));
             }
-            normGrids.add(grid(scheduler, "encoder." + p + "norm1", NormKernels.LOCAL));
-            normGrids.add(grid(scheduler, "encoder." + p + "norm2", NormKernels.LOCAL));
+            grids.add(new Sized(grid(scheduler, "encoder." + p + "attention", EmbeddingKernels.LOCAL), heads, 0));
+            grids.add(new Sized(grid(scheduler, "encoder." + p + "norm1", NormKernels.LOCAL), NormKernels.LOCAL, 0));
+            grids.add(new Sized(grid(scheduler, "encoder." + p + "norm2", NormKernels.LOCAL), NormKernels.LOCAL, 0));
         }
-        g.task("pool", EmbeddingKernels::pool, x, pooled, seqStart, seqLength, size, hidden, dims, mode, pooling.normalize() ? 1 : 0)
+        grids.add(new Sized(grid(scheduler, "encoder.pool", EmbeddingKernels.LOCAL), 0, 1));
+        g.task("pool", EmbeddingKernels::pool, kernelContext, x, pooled, seqStart, seqLength, size, hidden, dims, mode, pooling.normalize() ? 1 : 0)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
         graphs.add(g.snapshot());
         TornadoExecutionPlan execution = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new))
                 .withGridScheduler(scheduler).withDevice(device);
-        return new Plan(execution, pooled, matmulGrids, matmulColumns, normGrids);
+        return new Plan(execution, pooled, matmulGrids, matmulColumns, grids);
     }
 
     private static WorkerGrid1D grid(GridScheduler scheduler, String task, int local) {
@@ -288,8 +295,10 @@ final class TornadoEncoder implements EncoderBackend {
         for (int i = 0; i < plan.matmulGrids().size(); i++) {
             plan.matmulGrids().get(i).setGlobalWork(Math.max(1, MatMulKernels.globalSize(Math.max(tokens, 1), plan.matmulColumns().get(i))), 1, 1);
         }
-        for (WorkerGrid1D grid : plan.normGrids()) {
-            grid.setGlobalWork((long) Math.max(tokens, 1) * NormKernels.LOCAL, 1, 1);
+        for (Sized sized : plan.grids()) {
+            long local = sized.grid().getLocalWork()[0];
+            long items = Math.max(1, (long) tokens * sized.perToken() + (long) sequences * sized.perSequence());
+            sized.grid().setGlobalWork((items + local - 1) / local * local, 1, 1);
         }
         plan.execution().withGraph(slot.index).execute();
         plan.execution().withGraph(slots.size()).execute();

@@ -2,6 +2,7 @@ package dev.gale.tornado;
 
 import dev.gale.encoder.cpu.Attention;
 import org.junit.jupiter.api.Test;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
@@ -53,9 +54,9 @@ class AttentionKernelTest {
         IntArray dLength = IntArray.fromArray(length);
         TaskGraph graph = new TaskGraph("a")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dqkv, dStart, dLength)
-                .task("attention", AttentionKernels::attention, dqkv, out, scratch, dStart, dLength, IntArray.fromElements(tokens, lengths.length), heads, headSize, maxKeys)
+                .task("attention", AttentionKernels::attention, new KernelContext(), dqkv, out, scratch, dStart, dLength, IntArray.fromElements(tokens, lengths.length), heads, headSize, maxKeys)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot()).withGridScheduler(EmbeddingKernelsTest.grid("a.attention", tokens * heads))) {
             plan.execute();
         }
         for (int i = 0; i < expected.length; i++) {

@@ -4,7 +4,10 @@ import dev.gale.encoder.Pooling;
 import dev.gale.encoder.PoolingConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -29,9 +32,9 @@ class EmbeddingKernelsTest {
         IntArray start = new IntArray(6), length = new IntArray(6), seqStart = new IntArray(2), seqLength = new IntArray(2);
         TaskGraph graph = new TaskGraph("i")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dOffsets)
-                .task("index", EmbeddingKernels::index, dOffsets, start, length, seqStart, seqLength, IntArray.fromElements(6, 2, 3, 1, 0))
+                .task("index", EmbeddingKernels::index, new KernelContext(), dOffsets, start, length, seqStart, seqLength, IntArray.fromElements(6, 2, 3, 1, 0))
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, start, length, seqStart, seqLength);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot()).withGridScheduler(grid("i.index", 2))) {
             plan.execute();
         }
         assertArrayEquals(new int[]{0, 0, 0, 0, 4, 4}, start.toHeapArray());
@@ -65,9 +68,9 @@ class EmbeddingKernelsTest {
         FloatArray dWord = FloatArray.fromArray(word), dPos = FloatArray.fromArray(position), dType = FloatArray.fromArray(tokenType);
         TaskGraph graph = new TaskGraph("e")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dIds, dTypes, dStart, dWord, dPos, dType)
-                .task("embed", EmbeddingKernels::embed, dIds, dTypes, dStart, dWord, dPos, dType, x, IntArray.fromElements(5, 2, 2, 0, 1), hidden)
+                .task("embed", EmbeddingKernels::embed, new KernelContext(), dIds, dTypes, dStart, dWord, dPos, dType, x, IntArray.fromElements(5, 2, 2, 0, 1), hidden)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, x);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot()).withGridScheduler(grid("e.embed", 5 * hidden))) {
             plan.execute();
         }
         for (int t = 0; t < 5; t++) {
@@ -109,13 +112,23 @@ class EmbeddingKernelsTest {
         };
         TaskGraph graph = new TaskGraph("p")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dx, dStart, dLength)
-                .task("pool", EmbeddingKernels::pool, dx, pooled, dStart, dLength, IntArray.fromElements(tokens, seqStart.length), hidden, dims, modeId, normalize ? 1 : 0)
+                .task("pool", EmbeddingKernels::pool, new KernelContext(), dx, pooled, dStart, dLength, IntArray.fromElements(tokens, seqStart.length), hidden, dims, modeId, normalize ? 1 : 0)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot())) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot()).withGridScheduler(grid("p.pool", seqStart.length))) {
             plan.execute();
         }
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], pooled.get(i), 1e-5, "value " + i);
         }
+    }
+
+    /** A one-dimensional grid of at least {@code items} work-items, in work-groups of {@link EmbeddingKernels#LOCAL}. */
+    static GridScheduler grid(String task, int items) {
+        int local = EmbeddingKernels.LOCAL;
+        WorkerGrid1D grid = new WorkerGrid1D((items + local - 1) / local * local);
+        grid.setLocalWork(local, 1, 1);
+        GridScheduler scheduler = new GridScheduler();
+        scheduler.addWorkerGrid(task, grid);
+        return scheduler;
     }
 }
