@@ -3,6 +3,7 @@ package dev.gale.cli;
 import dev.gale.encoder.BackendProvider;
 import dev.gale.encoder.Backends;
 import dev.gale.encoder.Device;
+import dev.gale.encoder.DeviceTime;
 import dev.gale.encoder.EmbeddingModel;
 import dev.gale.encoder.tokenizer.Encoding;
 import picocli.CommandLine.Command;
@@ -50,9 +51,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "<file.png>", description = "Where to write the chart (default: ${DEFAULT-VALUE}).")
     Path chart = Path.of("gale-bench.png");
 
-    record Result(String device, String name, long tokens, int batches, double seconds, double[] batchMillis) {
+    /** {@code device} is the device's own measure of the timed passes: null for the CPU. */
+    record Result(String device, String name, long tokens, int batches, double seconds, double[] batchMillis, DeviceTime deviceTime) {
         double tokensPerSecond() {
             return tokens / seconds;
+        }
+
+        /** Mean transfer / kernel milliseconds per batch as the device measured them, or "-" on the CPU. */
+        String perBatch(boolean transfers) {
+            if (deviceTime == null) {
+                return "-";
+            }
+            long nanos = transfers ? deviceTime.transferNanos() : deviceTime.kernelNanos();
+            return String.format(Locale.ROOT, "%.1f", nanos / 1e6 / batches);
         }
 
         double median() {
@@ -71,10 +82,14 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("bench: " + device.id() + " (" + device.name() + ")...");
             results.add(run(device, texts));
         }
-        System.out.printf(Locale.ROOT, "%-20s %12s %10s %16s  %s%n", "DEVICE", "TOKENS/S", "BATCHES", "MS/BATCH (MEDIAN)", "NAME");
+        System.out.printf(Locale.ROOT, "%-20s %12s %8s %11s %11s %10s  %s%n",
+                "DEVICE", "TOKENS/S", "BATCHES", "MS/BATCH", "TRANSFER", "KERNELS", "NAME");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-20s %,12.0f %10d %16.1f  %s%n", r.device(), r.tokensPerSecond(), r.batches(), r.median(), r.name());
+            System.out.printf(Locale.ROOT, "%-20s %,12.0f %8d %11.1f %11s %10s  %s%n", r.device(), r.tokensPerSecond(), r.batches(),
+                    r.median(), r.perBatch(true), r.perBatch(false), r.name());
         }
+        System.out.println("MS/BATCH: median wall time per batch. TRANSFER, KERNELS: mean ms per batch as the device "
+                + "measured them (host<->device copies; kernels); - for the CPU, which has neither.");
         writeChart(results, texts.size());
         System.err.println("bench: chart written to " + chart);
         return Gale.OK;
@@ -126,6 +141,7 @@ final class BenchCommand implements Callable<Integer> {
                 model.embed(batch, MemorySegment.ofArray(out)); // warm-up: JIT and kernel compilation
             }
             long tokens = 0;
+            DeviceTime before = model.deviceTime();
             double[] millis = new double[batches.size() * repeats];
             long start = System.nanoTime();
             int i = 0;
@@ -137,7 +153,9 @@ final class BenchCommand implements Callable<Integer> {
                     tokens += batch.stream().mapToLong(e -> e.ids().length).sum();
                 }
             }
-            return new Result(device.id(), device.name(), tokens, millis.length, (System.nanoTime() - start) / 1e9, millis);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            DeviceTime spent = before == null ? null : model.deviceTime().since(before);
+            return new Result(device.id(), device.name(), tokens, millis.length, seconds, millis, spent);
         }
     }
 
@@ -162,7 +180,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** A horizontal bar per device, its tokens/s written at the end of the bar. */
     private void writeChart(List<Result> results, int texts) throws IOException {
-        int width = 900, rowHeight = 48, top = 70, left = 200;
+        int width = 1100, rowHeight = 48, top = 70, left = 200;
         int height = top + rowHeight * results.size() + 40;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -178,12 +196,16 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
             int y = top + i * rowHeight;
-            int bar = (int) Math.max(2, (width - left - 240) * r.tokensPerSecond() / max);
+            int bar = (int) Math.max(2, (width - left - 420) * r.tokensPerSecond() / max);
             g.setColor(i == 0 ? new Color(0x4C72B0) : new Color(0xDD8452));
             g.fillRect(left, y, bar, rowHeight - 14);
             g.setColor(Color.DARK_GRAY);
             g.drawString(r.device(), 20, y + rowHeight / 2);
-            g.drawString(String.format(Locale.ROOT, "%,.0f tok/s, %.1f ms/batch", r.tokensPerSecond(), r.median()), left + bar + 8, y + rowHeight / 2);
+            String label = String.format(Locale.ROOT, "%,.0f tok/s, %.1f ms/batch", r.tokensPerSecond(), r.median());
+            if (r.deviceTime() != null) {
+                label += " (transfer " + r.perBatch(true) + ", kernels " + r.perBatch(false) + ")";
+            }
+            g.drawString(label, left + bar + 8, y + rowHeight / 2);
         }
         g.setStroke(new BasicStroke(1));
         g.drawLine(left, top - 6, left, top + rowHeight * results.size());

@@ -156,6 +156,11 @@ public final class EmbeddingModel implements AutoCloseable {
         return encoder.tokenMemory();
     }
 
+    /** Transfer and kernel time the device has measured so far; null on the CPU. */
+    public DeviceTime deviceTime() {
+        return encoder.deviceTime();
+    }
+
     /** Token ids with special tokens, truncated to {@link #maxLength()}. */
     public List<Encoding> tokenize(List<String> texts) {
         List<Encoding> encodings = new ArrayList<>(texts.size());

@@ -25,6 +25,11 @@ public interface EncoderBackend extends AutoCloseable {
         return null;
     }
 
+    /** Transfer and kernel time measured on the device so far, or null for a backend without a device (the CPU). */
+    default DeviceTime deviceTime() {
+        return null;
+    }
+
     @Override
     void close();
 }

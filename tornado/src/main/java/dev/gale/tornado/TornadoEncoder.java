@@ -1,5 +1,6 @@
 package dev.gale.tornado;
 
+import dev.gale.encoder.DeviceTime;
 import dev.gale.encoder.EncoderBackend;
 import dev.gale.encoder.PoolingConfig;
 import dev.gale.encoder.TokenBatch;
@@ -13,9 +14,12 @@ import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
+import uk.ac.manchester.tornado.api.TornadoProfilerResult;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
@@ -80,6 +84,7 @@ final class TornadoEncoder implements EncoderBackend {
     private final KernelContext kernelContext = new KernelContext();
 
     private final Map<PoolingConfig, Plan> plans = new HashMap<>();
+    private long transferNanos, kernelNanos;
 
     /** A compiled plan (input graphs, then the encoder graph) and the grids that are resized per batch. */
     private record Plan(TornadoExecutionPlan execution, FloatArray pooled, List<WorkerGrid1D> matmulGrids,
@@ -220,7 +225,7 @@ final class TornadoEncoder implements EncoderBackend {
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
         graphs.add(g.snapshot());
         TornadoExecutionPlan execution = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new))
-                .withGridScheduler(scheduler).withDevice(device);
+                .withGridScheduler(scheduler).withDevice(device).withProfiler(ProfilerMode.SILENT);
         return new Plan(execution, pooled, matmulGrids, matmulColumns, grids);
     }
 
@@ -300,10 +305,24 @@ final class TornadoEncoder implements EncoderBackend {
             long items = Math.max(1, (long) tokens * sized.perToken() + (long) sequences * sized.perSequence());
             sized.grid().setGlobalWork((items + local - 1) / local * local, 1, 1);
         }
-        plan.execution().withGraph(slot.index).execute();
-        plan.execution().withGraph(slots.size()).execute();
+        account(plan.execution().withGraph(slot.index).execute());
+        account(plan.execution().withGraph(slots.size()).execute());
         int dims = pooling.outputSize(config.hiddenSize());
         MemorySegment.copy(plan.pooled().getSegment(), 0, out, 0, 4L * sequences * dims);
+    }
+
+    /** Adds a run's transfer and kernel time, as TornadoVM's profiler measured them on the device. */
+    private void account(TornadoExecutionResult result) {
+        TornadoProfilerResult profile = result.getProfilerResult();
+        if (profile != null) {
+            transferNanos += Math.max(0, profile.getDeviceWriteTime()) + Math.max(0, profile.getDeviceReadTime());
+            kernelNanos += Math.max(0, profile.getDeviceKernelTime());
+        }
+    }
+
+    @Override
+    public synchronized DeviceTime deviceTime() {
+        return new DeviceTime(transferNanos, kernelNanos);
     }
 
     /** The pipeline slot that {@code batch} lies in (its ids where the slot's start, its offsets inside the slot's), or null. */
