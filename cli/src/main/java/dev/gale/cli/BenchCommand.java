@@ -203,7 +203,7 @@ final class BenchCommand implements Callable<Integer> {
             g.drawString(r.device(), 20, y + rowHeight / 2);
             String label = String.format(Locale.ROOT, "%,.0f tok/s, %.1f ms/batch", r.tokensPerSecond(), r.median());
             if (r.deviceTime() != null) {
-                label += " (transfer " + r.perBatch(true) + ", kernels " + r.perBatch(false) + ")";
+                label += " (transfer " + r.perBatch(true) + " ms, kernels " + r.perBatch(false) + " ms)";
             }
             g.drawString(label, left + bar + 8, y + rowHeight / 2);
         }
