@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-20s %,12.0f %8d %11.1f %11s %10s  %s%n", r.device(), r.tokensPerSecond(), r.batches(),
                     r.median(), r.perBatch(true), r.perBatch(false), r.name());
         }
-        System.out.println("MS/BATCH: median wall time per batch. TRANSFER, KERNELS: mean ms per batch as the device "
+        System.err.println("bench: MS/BATCH is the median wall time per batch. TRANSFER, KERNELS: mean ms per batch as the device "
                 + "measured them (host<->device copies; kernels); - for the CPU, which has neither.");
         writeChart(results, texts.size());
         System.err.println("bench: chart written to " + chart);
