@@ -38,6 +38,7 @@ public class GemmBench {
     private int k;
     private int n;
     private float[] a, b, bias, c;
+    private MatMul.Packed packed;
     private ForkJoinPool pool;
 
     @Setup(Level.Trial)
@@ -56,6 +57,7 @@ public class GemmBench {
         for (int i = 0; i < b.length; i++) {
             b[i] = random.nextFloat() - 0.5f;
         }
+        packed = MatMul.pack(b, k, n);
         pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
     }
 
@@ -70,7 +72,7 @@ public class GemmBench {
     public float[] gale() {
         int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
         pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(t ->
-                MatMul.matmul(a, b, bias, c, k, n, t * ROWS_PER_TASK, Math.min(m, (t + 1) * ROWS_PER_TASK), false))).join();
+                MatMul.matmul(a, packed, bias, c, t * ROWS_PER_TASK, Math.min(m, (t + 1) * ROWS_PER_TASK), false))).join();
         return c;
     }
 }

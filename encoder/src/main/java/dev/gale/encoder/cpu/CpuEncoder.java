@@ -10,7 +10,9 @@ import dev.gale.encoder.bert.BertModel;
 import dev.gale.encoder.model.BertConfig;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
@@ -38,6 +40,8 @@ public final class CpuEncoder implements EncoderBackend {
 
     private final BertModel model;
     private final BertConfig config;
+    /** Per layer, its four weight matrices packed for {@link MatMul} (qkv, attention out, FFN in, FFN out). */
+    private final List<MatMul.Packed[]> packed = new ArrayList<>();
     private final ForkJoinPool pool;
     private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
     /** Per worker thread, sized for the longest sequence the model accepts. */
@@ -50,6 +54,15 @@ public final class CpuEncoder implements EncoderBackend {
         this.model = model;
         this.config = model.config();
         this.pool = new ForkJoinPool(threads);
+        int hidden = config.hiddenSize();
+        int inter = config.intermediateSize();
+        for (BertLayer layer : model.layers()) {
+            packed.add(new MatMul.Packed[]{
+                    MatMul.pack(layer.qkvWeight(), hidden, 3 * hidden),
+                    MatMul.pack(layer.attentionOutputWeight(), hidden, hidden),
+                    MatMul.pack(layer.intermediateWeight(), hidden, inter),
+                    MatMul.pack(layer.outputWeight(), inter, hidden)});
+        }
         this.attentionScratch = ThreadLocal.withInitial(() -> new Attention.Scratch(config.headSize(), config.maxPositionEmbeddings()));
     }
 
@@ -75,14 +88,16 @@ public final class CpuEncoder implements EncoderBackend {
         Arrays.fill(x, 0, tokens * hidden, 0f);
 
         embeddings(batch, x);
-        for (BertLayer layer : model.layers()) {
-            forRows(tokens, (r0, r1) -> MatMul.matmul(x, layer.qkvWeight(), layer.qkvBias(), qkv, hidden, 3 * hidden, r0, r1, false));
+        for (int l = 0; l < model.layers().size(); l++) {
+            BertLayer layer = model.layers().get(l);
+            MatMul.Packed[] weights = packed.get(l);
+            forRows(tokens, (r0, r1) -> MatMul.matmul(x, weights[0], layer.qkvBias(), qkv, r0, r1, false));
             selfAttention(batch, qkv, ctx);
             forRows(tokens, (r0, r1) -> {
-                MatMul.matmul(ctx, layer.attentionOutputWeight(), layer.attentionOutputBias(), a, hidden, hidden, r0, r1, false);
+                MatMul.matmul(ctx, weights[1], layer.attentionOutputBias(), a, r0, r1, false);
                 Norms.addLayerNorm(a, x, layer.attentionLayerNormWeight(), layer.attentionLayerNormBias(), config.layerNormEps(), hidden, r0, r1);
-                MatMul.matmul(a, layer.intermediateWeight(), layer.intermediateBias(), f, hidden, config.intermediateSize(), r0, r1, true);
-                MatMul.matmul(f, layer.outputWeight(), layer.outputBias(), x, config.intermediateSize(), hidden, r0, r1, false);
+                MatMul.matmul(a, weights[2], layer.intermediateBias(), f, r0, r1, true);
+                MatMul.matmul(f, weights[3], layer.outputBias(), x, r0, r1, false);
                 Norms.addLayerNorm(x, a, layer.outputLayerNormWeight(), layer.outputLayerNormBias(), config.layerNormEps(), hidden, r0, r1);
             });
         }

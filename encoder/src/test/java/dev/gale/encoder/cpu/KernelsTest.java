@@ -21,12 +21,12 @@ class KernelsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1,1,1", "3,5,7", "4,384,32", "17,384,1152", "9,1536,384", "13,33,65", "64,64,48"})
+    @CsvSource({"1,1,1", "3,5,7", "4,384,32", "17,384,1152", "9,1536,384", "13,33,65", "64,64,48", "8,40,31", "23,16,100"})
     void matmulMatchesScalarControl(int m, int k, int n) {
         float[] a = randomArray(m * k, 1), b = randomArray(k * n, 0.1f), bias = randomArray(n, 1);
         float[] expected = new float[m * n], actual = new float[m * n];
         MatMul.matmulScalar(a, b, bias, expected, m, k, n);
-        MatMul.matmul(a, b, bias, actual, k, n, 0, m, false);
+        MatMul.matmul(a, MatMul.pack(b, k, n), bias, actual, 0, m, false);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-5f * Math.max(1, Math.abs(expected[i])) * Math.sqrt(k), "element " + i);
         }
@@ -36,7 +36,7 @@ class KernelsTest {
     void matmulByHand() {
         // [1 2; 3 4] . [5 6; 7 8] + [1, -1] = [19+1 22-1; 43+1 50-1]
         float[] c = new float[4];
-        MatMul.matmul(new float[]{1, 2, 3, 4}, new float[]{5, 6, 7, 8}, new float[]{1, -1}, c, 2, 2, 0, 2, false);
+        MatMul.matmul(new float[]{1, 2, 3, 4}, MatMul.pack(new float[]{5, 6, 7, 8}, 2, 2), new float[]{1, -1}, c, 0, 2, false);
         assertEquals(20, c[0]);
         assertEquals(21, c[1]);
         assertEquals(44, c[2]);
