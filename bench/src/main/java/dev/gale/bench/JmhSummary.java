@@ -15,6 +15,19 @@ import java.util.Locale;
 public final class JmhSummary {
     private JmhSummary() {}
 
+    /** Real tokens per EncoderBench invocation, counted as the benchmark builds its input. */
+    private static long tokens(String model, String shape) throws Exception {
+        if (!shape.equals("corpus")) {
+            String[] bl = shape.split("x");
+            try (dev.gale.encoder.EmbeddingModel m = dev.gale.encoder.EmbeddingModel.load(model)) {
+                return (long) Integer.parseInt(bl[0]) * Math.min(Integer.parseInt(bl[1]), m.config().maxPositionEmbeddings());
+            }
+        }
+        try (dev.gale.encoder.EmbeddingModel m = dev.gale.encoder.EmbeddingModel.load(model)) {
+            return m.tokenize(dev.gale.bench.jmh.EncoderBench.corpus()).stream().mapToLong(e -> e.ids().length).sum();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
         int lanes = FloatVector.SPECIES_PREFERRED.length();
@@ -33,6 +46,14 @@ public final class JmhSummary {
             JsonNode metric = r.get("primaryMetric");
             double median = metric.get("scorePercentiles").get("50.0").asDouble();
             double error = metric.get("scoreError").asDouble();
+            if (name.contains("EncoderBench.")) {
+                String engine = name.substring(name.lastIndexOf('.') + 1);
+                String model = p.get("model").asText();
+                String shape = p.get("shape").asText();
+                long tokens = tokens(model, shape);
+                System.out.printf(Locale.ROOT, "%-18s %-7s %-9s %,9.0f ± %,7.0f tokens/s%n", model, shape, engine,
+                        median * tokens, error * tokens);
+            }
             if (name.endsWith("GemmBench.gale")) {
                 int m = p.get("m").asInt();
                 String[] kn = p.get("kn").asText().split("x");

@@ -26,7 +26,7 @@ import java.util.Map;
  * <pre>  bench/run [model] [corpus.jsonl|.txt] [repeats] </pre>
  */
 public final class Throughput {
-    private static final int ORT_BATCH = 32;
+    public static final int ORT_BATCH = 32;
 
     public static void main(String[] args) throws Exception {
         String modelName = args.length > 0 ? args[0] : "all-minilm-l6-v2";
@@ -92,7 +92,8 @@ public final class Throughput {
         return best;
     }
 
-    private static void runOrt(OrtEnvironment env, OrtSession session, List<Encoding> encodings) throws Exception {
+    /** ONNX Runtime over {@code encodings} in batches of {@link #ORT_BATCH}, each padded to its longest sequence. */
+    public static void runOrt(OrtEnvironment env, OrtSession session, List<Encoding> encodings) throws Exception {
         for (int b = 0; b < encodings.size(); b += ORT_BATCH) {
             List<Encoding> batch = encodings.subList(b, Math.min(encodings.size(), b + ORT_BATCH));
             int width = batch.stream().mapToInt(e -> e.ids().length).max().orElse(0);
@@ -116,7 +117,7 @@ public final class Throughput {
         }
     }
 
-    private static List<String> read(Path corpus) throws Exception {
+    public static List<String> read(Path corpus) throws Exception {
         List<String> lines = Files.readAllLines(corpus);
         if (!corpus.toString().endsWith(".jsonl")) {
             return lines;
@@ -129,7 +130,7 @@ public final class Throughput {
         return texts;
     }
 
-    private static Path extract(String resource) throws Exception {
+    public static Path extract(String resource) throws Exception {
         Path file = Files.createTempFile("gale-bench-", ".onnx");
         file.toFile().deleteOnExit();
         try (InputStream in = Throughput.class.getResourceAsStream("/" + resource)) {

@@ -14,7 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   qkv is (T, 3H): per token Q (H) | K (H) | V (H), head h at columns h*D of each block
  *   out is (T, H): the heads' contexts side by side, before the output projection
  * </pre>
- * Only the L x L scores of the sequence itself are computed: no pad token and no mask exist.
+ * Only the L x L scores of the sequence itself are computed: no pad token and no mask exist. Both
+ * products go through the GEMM micro-kernel of {@link MatMul}: the head's Q (scaled by 1/sqrt(D)) is
+ * gathered into an (L, D) block and K^T packed into panels, so S = Q K^T is one small GEMM; each row
+ * of S becomes exp(s - max) in place; V is packed likewise and C = P V is a second GEMM, each row then
+ * divided by its sum of exponentials on the way out.
  */
 public final class Attention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -22,94 +26,95 @@ public final class Attention {
 
     private Attention() {}
 
-    /** Scratch for one thread: K transposed (D, L) and one row of scores (L), for L up to maxLength. */
-    public record Scratch(float[] keysT, float[] scores) {
+    /**
+     * Scratch for one thread, for L up to maxLength: the gathered Q (L, D), packed K^T and V, the scores
+     * (L, L), the context (L, D), 1 / row sums (L) and a row of zeros (the GEMM's bias).
+     */
+    public record Scratch(float[] q, float[] keys, float[] values, float[] scores, float[] context, float[] inverse,
+                          float[] zeros) {
         public Scratch(int headSize, int maxLength) {
-            this(new float[headSize * maxLength], new float[maxLength]);
+            this(new float[maxLength * headSize], new float[panels(maxLength) * headSize * MatMul.NR],
+                    new float[panels(headSize) * maxLength * MatMul.NR], new float[maxLength * maxLength],
+                    new float[maxLength * headSize], new float[maxLength], new float[Math.max(maxLength, headSize)]);
+        }
+
+        private static int panels(int n) {
+            return (n + MatMul.NR - 1) / MatMul.NR;
         }
     }
 
     public static void attend(float[] qkv, float[] out, int start, int length, int hidden, int head, int headSize,
                               Scratch scratch) {
         int stride = 3 * hidden;
-        int qOff = head * headSize;
-        int kOff = hidden + head * headSize;
-        int vOff = 2 * hidden + head * headSize;
+        int nr = MatMul.NR;
         float scale = (float) (1 / Math.sqrt(headSize));
-        float[] kt = scratch.keysT();
-        float[] s = scratch.scores();
-        for (int j = 0; j < length; j++) {
-            int row = (start + j) * stride + kOff;
-            for (int d = 0; d < headSize; d++) {
-                kt[d * length + j] = qkv[row + d];
-            }
-        }
+        float[] q = scratch.q();
+        float[] keys = scratch.keys();
+        float[] values = scratch.values();
         for (int i = 0; i < length; i++) {
-            scores(qkv, (start + i) * stride + qOff, scale, kt, s, length, headSize);
-            float inv = 1 / softmax(s, length);
-            weightedSum(qkv, (start * stride) + vOff, stride, s, inv, length, out, (start + i) * hidden + head * headSize, headSize);
-        }
-    }
-
-    // Small methods on purpose: C2 keeps their vectors in registers; in one large method it boxed them.
-
-    /** s[j] = (q . k_j) * scale for j < length, vectorized over j; kt is K transposed, (D, length). */
-    private static void scores(float[] qkv, int qRow, float scale, float[] kt, float[] s, int length, int headSize) {
-        int bound = S.loopBound(length);
-        Arrays.fill(s, 0, length, 0f);
-        for (int d = 0; d < headSize; d++) {
-            float q = qkv[qRow + d] * scale;
-            int base = d * length;
-            int j = 0;
-            for (; j < bound; j += V) {
-                FloatVector.broadcast(S, q).fma(FloatVector.fromArray(S, kt, base + j), FloatVector.fromArray(S, s, j)).intoArray(s, j);
-            }
-            for (; j < length; j++) {
-                s[j] = Math.fma(q, kt[base + j], s[j]);
+            int row = (start + i) * stride + head * headSize;
+            for (int d = 0; d < headSize; d++) {
+                q[i * headSize + d] = qkv[row + d] * scale;
             }
         }
-    }
-
-    /** s = exp(s - max(s)) in place; returns the sum. */
-    private static float softmax(float[] s, int length) {
-        float max = Float.NEGATIVE_INFINITY;
+        // K^T (D, L) in panels of NR keys; V (L, D) in panels of NR dimensions; padding columns zero
+        int keyPanels = (length + nr - 1) / nr;
+        Arrays.fill(keys, 0, keyPanels * headSize * nr, 0f);
         for (int j = 0; j < length; j++) {
+            int row = (start + j) * stride + hidden + head * headSize;
+            int at = (j / nr) * headSize * nr + j % nr;
+            for (int d = 0; d < headSize; d++) {
+                keys[at + d * nr] = qkv[row + d];
+            }
+        }
+        int valuePanels = (headSize + nr - 1) / nr;
+        for (int p = 0; p < valuePanels; p++) {
+            int width = Math.min(nr, headSize - p * nr);
+            for (int t = 0; t < length; t++) {
+                int at = (p * length + t) * nr;
+                System.arraycopy(qkv, (start + t) * stride + 2 * hidden + head * headSize + p * nr, values, at, width);
+                if (width < nr) {
+                    Arrays.fill(values, at + width, at + nr, 0f);
+                }
+            }
+        }
+        float[] scores = scratch.scores();
+        MatMul.matmul(q, new MatMul.Packed(keys, headSize, length), scratch.zeros(), scores, 0, length, false);
+        float[] inverse = scratch.inverse();
+        for (int i = 0; i < length; i++) {
+            inverse[i] = 1 / exponentials(scores, i * length, length);
+        }
+        float[] context = scratch.context();
+        MatMul.matmul(scores, new MatMul.Packed(values, length, headSize), scratch.zeros(), context, 0, length, false);
+        for (int i = 0; i < length; i++) {
+            int o = (start + i) * hidden + head * headSize;
+            float inv = inverse[i];
+            for (int d = 0; d < headSize; d++) {
+                out[o + d] = context[i * headSize + d] * inv;
+            }
+        }
+    }
+
+    /** s[from : from+length] = exp(s - max) in place; returns their sum. */
+    private static float exponentials(float[] s, int from, int length) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = from; j < from + length; j++) {
             max = Math.max(max, s[j]);
         }
-        int bound = S.loopBound(length);
+        int bound = from + S.loopBound(length);
         FloatVector sum = FloatVector.zero(S);
-        int j = 0;
+        int j = from;
         for (; j < bound; j += V) {
             FloatVector e = FloatVector.fromArray(S, s, j).sub(max).lanewise(VectorOperators.EXP);
             e.intoArray(s, j);
             sum = sum.add(e);
         }
         float total = sum.reduceLanes(VectorOperators.ADD);
-        for (; j < length; j++) {
+        for (; j < from + length; j++) {
             s[j] = (float) Math.exp(s[j] - max);
             total += s[j];
         }
         return total;
-    }
-
-    /** out[d] = inv * sum_t p[t] v_t[d], vectorized over the head dimension; v_t starts at vBase + t * stride. */
-    private static void weightedSum(float[] qkv, int vBase, int stride, float[] p, float inv, int length,
-                                    float[] out, int oRow, int headSize) {
-        int d = 0;
-        for (; d + V <= headSize; d += V) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int t = 0; t < length; t++) {
-                acc = FloatVector.broadcast(S, p[t]).fma(FloatVector.fromArray(S, qkv, vBase + t * stride + d), acc);
-            }
-            acc.mul(inv).intoArray(out, oRow + d);
-        }
-        for (; d < headSize; d++) {
-            float acc = 0;
-            for (int t = 0; t < length; t++) {
-                acc = Math.fma(p[t], qkv[vBase + t * stride + d], acc);
-            }
-            out[oRow + d] = acc * inv;
-        }
     }
 
     /** Scalar control in double, written the way the attention formula reads. */
