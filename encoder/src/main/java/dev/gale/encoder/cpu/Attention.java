@@ -52,10 +52,7 @@ public final class Attention {
         float[] keys = scratch.keys();
         float[] values = scratch.values();
         for (int i = 0; i < length; i++) {
-            int row = (start + i) * stride + head * headSize;
-            for (int d = 0; d < headSize; d++) {
-                q[i * headSize + d] = qkv[row + d] * scale;
-            }
+            scaledCopy(qkv, (start + i) * stride + head * headSize, q, i * headSize, headSize, scale);
         }
         // K^T (D, L) in panels of NR keys; V (L, D) in panels of NR dimensions; padding columns zero
         int keyPanels = (length + nr - 1) / nr;
@@ -87,21 +84,32 @@ public final class Attention {
         float[] context = scratch.context();
         MatMul.matmul(scores, new MatMul.Packed(values, length, headSize), scratch.zeros(), context, 0, length, false);
         for (int i = 0; i < length; i++) {
-            int o = (start + i) * hidden + head * headSize;
-            float inv = inverse[i];
-            for (int d = 0; d < headSize; d++) {
-                out[o + d] = context[i * headSize + d] * inv;
-            }
+            scaledCopy(context, i * headSize, out, (start + i) * hidden + head * headSize, headSize, inverse[i]);
+        }
+    }
+
+    /** to[at : at+n] = from[from0 : from0+n] * scale. */
+    private static void scaledCopy(float[] from, int from0, float[] to, int at, int n, float scale) {
+        int d = 0;
+        for (; d + V <= n; d += V) {
+            FloatVector.fromArray(S, from, from0 + d).mul(scale).intoArray(to, at + d);
+        }
+        for (; d < n; d++) {
+            to[at + d] = from[from0 + d] * scale;
         }
     }
 
     /** s[from : from+length] = exp(s - max) in place; returns their sum. */
     private static float exponentials(float[] s, int from, int length) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = from; j < from + length; j++) {
+        int bound = from + S.loopBound(length);
+        FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = from; j < bound; j += V) {
+            maxes = maxes.max(FloatVector.fromArray(S, s, j));
+        }
+        float max = maxes.reduceLanes(VectorOperators.MAX);
+        for (int j = bound; j < from + length; j++) {
             max = Math.max(max, s[j]);
         }
-        int bound = from + S.loopBound(length);
         FloatVector sum = FloatVector.zero(S);
         int j = from;
         for (; j < bound; j += V) {
