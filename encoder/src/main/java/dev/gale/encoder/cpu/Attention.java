@@ -76,13 +76,13 @@ public final class Attention {
             }
         }
         float[] scores = scratch.scores();
-        MatMul.matmul(q, new MatMul.Packed(keys, headSize, length), scratch.zeros(), scores, 0, length, false);
+        MatMul.matmul(q, keys, headSize, length, scratch.zeros(), scores, 0, length, false);
         float[] inverse = scratch.inverse();
         for (int i = 0; i < length; i++) {
             inverse[i] = 1 / exponentials(scores, i * length, length);
         }
         float[] context = scratch.context();
-        MatMul.matmul(scores, new MatMul.Packed(values, length, headSize), scratch.zeros(), context, 0, length, false);
+        MatMul.matmul(scores, values, length, headSize, scratch.zeros(), context, 0, length, false);
         for (int i = 0; i < length; i++) {
             scaledCopy(context, i * headSize, out, (start + i) * hidden + head * headSize, headSize, inverse[i]);
         }

@@ -59,10 +59,19 @@ public final class MatMul {
 
     /** Rows [rowStart, rowEnd) of C = A · B + bias, then GELU if {@code gelu}. */
     public static void matmul(float[] a, Packed b, float[] bias, float[] c, int rowStart, int rowEnd, boolean gelu) {
-        int n = b.n();
-        for (int q = 0; q < b.panels(); q++) {
+        matmul(a, b.data(), b.k(), b.n(), bias, c, rowStart, rowEnd, gelu);
+    }
+
+    /**
+     * The same over B already laid out in panels in {@code packed} (K, N as for {@link #pack}), for callers
+     * that pack into scratch memory of their own on every call (attention) and so skip the record.
+     */
+    public static void matmul(float[] a, float[] packed, int k, int n, float[] bias, float[] c, int rowStart, int rowEnd,
+                              boolean gelu) {
+        int panels = (n + NR - 1) / NR;
+        for (int q = 0; q < panels; q++) {
             for (int i = rowStart; i < rowEnd; i += MR) {
-                tile(a, b, bias, c, q, i, Math.min(MR, rowEnd - i));
+                tile(a, packed, k, n, bias, c, q, i, Math.min(MR, rowEnd - i));
             }
         }
         if (gelu) {
@@ -76,13 +85,10 @@ public final class MatMul {
      * they are made here, not passed in: a vector or mask object that crosses a call C2 does not inline
      * stays boxed, and the whole kernel then runs tens of times slower.
      */
-    private static void tile(float[] a, Packed b, float[] bias, float[] c, int q, int i, int rows) {
-        int k = b.k();
-        int n = b.n();
+    private static void tile(float[] a, float[] pb, int k, int n, float[] bias, float[] c, int q, int i, int rows) {
         int j = q * NR;
         VectorMask<Float> m0 = S.indexInRange(j, n);
         VectorMask<Float> m1 = S.indexInRange(j + V, n);
-        float[] pb = b.data();
         FloatVector bias0 = FloatVector.fromArray(S, bias, j, m0);
         FloatVector bias1 = FloatVector.fromArray(S, bias, j + V, m1);
         FloatVector c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
