@@ -35,19 +35,56 @@ public final class ModelLoader {
     private ModelLoader() {}
 
     public static LoadedModel load(String spec, Arena arena) {
-        Path path = Path.of(spec);
-        Optional<BuiltinModel> builtin = BuiltinModel.byAlias(spec);
-        // An existing file or directory wins over an alias of the same name, as in Hugging Face's from_pretrained.
-        if (builtin.isPresent() && !Files.exists(path)) {
+        Optional<BuiltinModel> builtin = builtin(spec);
+        if (builtin.isPresent()) {
             return loadBuiltin(builtin.get(), arena);
         }
+        Located located = locate(spec);
+        return located.onnx() ? loadOnnxFile(located.weights(), located.dir(), arena) : loadSafetensorsDir(located.dir(), arena);
+    }
+
+    /**
+     * The ONNX export that {@link #load} reads for {@code spec}, for runtimes that read ONNX themselves
+     * (ONNX Runtime in {@code gale bench}): a class path resource for a built-in alias, else a file. Empty
+     * for a safetensors model, which has none.
+     */
+    public static Optional<URL> onnxExport(String spec) {
+        Optional<BuiltinModel> builtin = builtin(spec);
+        if (builtin.isPresent()) {
+            return Optional.of(resource(builtin.get(), builtin.get().onnxResource()));
+        }
+        Located located = locate(spec);
+        if (!located.onnx()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(located.weights().toUri().toURL());
+        } catch (java.net.MalformedURLException e) {
+            throw new ModelLoadException(located.weights() + ": cannot name as a URL (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Optional<BuiltinModel> builtin(String spec) {
+        // An existing file or directory wins over an alias of the same name, as in Hugging Face's from_pretrained.
+        return Files.exists(Path.of(spec)) ? Optional.empty() : BuiltinModel.byAlias(spec);
+    }
+
+    /** A model's weights file (an ONNX export or model.safetensors) and the directory holding its other files. */
+    private record Located(Path weights, Path dir) {
+        boolean onnx() {
+            return weights.getFileName().toString().endsWith(".onnx");
+        }
+    }
+
+    private static Located locate(String spec) {
+        Path path = Path.of(spec);
         if (Files.isDirectory(path)) {
             if (Files.isRegularFile(path.resolve("model.safetensors"))) {
-                return loadSafetensorsDir(path, arena);
+                return new Located(path.resolve("model.safetensors"), path);
             }
             for (Path onnx : new Path[]{path.resolve("model.onnx"), path.resolve("onnx").resolve("model.onnx")}) {
                 if (Files.isRegularFile(onnx)) {
-                    return loadOnnxFile(onnx, path, arena);
+                    return new Located(onnx, path);
                 }
             }
             throw new ModelLoadException(path + ": no model.safetensors, model.onnx or onnx/model.onnx in this directory");
@@ -55,10 +92,10 @@ public final class ModelLoader {
         if (Files.isRegularFile(path)) {
             String file = path.getFileName().toString();
             if (file.endsWith(".onnx")) {
-                return loadOnnxFile(path, parent(path), arena);
+                return new Located(path, parent(path));
             }
             if (file.endsWith(".safetensors")) {
-                return loadSafetensorsDir(parent(path), arena);
+                return new Located(parent(path).resolve("model.safetensors"), parent(path));
             }
             throw new ModelLoadException(path + ": unknown model file type (expected a .onnx or .safetensors file, or a model directory)");
         }
@@ -94,14 +131,19 @@ public final class ModelLoader {
                 tokenizer, SentenceTransformersConfig.read(dir), null);
     }
 
-    private static LoadedModel loadBuiltin(BuiltinModel model, Arena arena) {
-        ClassLoader loader = ModelLoader.class.getClassLoader();
-        URL onnx = loader.getResource(model.onnxResource());
-        URL tokenizerJson = loader.getResource(model.tokenizerResource());
-        if (onnx == null || tokenizerJson == null) {
+    /** One of the built-in model's files, from its jar on the class path. */
+    private static URL resource(BuiltinModel model, String name) {
+        URL url = ModelLoader.class.getClassLoader().getResource(name);
+        if (url == null) {
             throw new ModelLoadException("built-in model '" + model.alias() + "' needs the jar " + model.artifact()
-                    + " on the class path (resource " + model.onnxResource() + " not found)");
+                    + " on the class path (resource " + name + " not found)");
         }
+        return url;
+    }
+
+    private static LoadedModel loadBuiltin(BuiltinModel model, Arena arena) {
+        URL onnx = resource(model, model.onnxResource());
+        URL tokenizerJson = resource(model, model.tokenizerResource());
         OnnxExport.Contents contents = OnnxExport.read(readResource(onnx, arena), onnx.toString());
         Tokenizer tokenizer;
         try (InputStream in = open(tokenizerJson).getInputStream()) {

@@ -124,6 +124,19 @@ class ConfigAndOnnxErrorsTest {
         }
     }
 
+    @Test
+    void onnxExportIsTheFileLoadWouldRead() throws IOException {
+        assertTrue(ModelLoader.onnxExport("all-minilm-l6-v2").orElseThrow().toString().endsWith("!/all-minilm-l6-v2.onnx"));
+        Path nested = Files.createDirectories(dir.resolve("onnx")).resolve("model.onnx");
+        Files.write(nested, new byte[16]);
+        assertEquals(nested.toUri().toURL(), ModelLoader.onnxExport(dir.toString()).orElseThrow());
+        Files.write(dir.resolve("model.onnx"), new byte[16]);
+        assertEquals(dir.resolve("model.onnx").toUri().toURL(), ModelLoader.onnxExport(dir.toString()).orElseThrow());
+        Files.write(dir.resolve("model.safetensors"), new byte[16]);
+        assertTrue(ModelLoader.onnxExport(dir.toString()).isEmpty(), "a safetensors directory has no ONNX export");
+        assertTrue(ModelLoader.onnxExport(dir.resolve("model.safetensors").toString()).isEmpty());
+    }
+
     static MemorySegment map(Path file, Arena arena) throws IOException {
         try (FileChannel ch = FileChannel.open(file)) {
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
