@@ -5,6 +5,7 @@ import dev.gale.encoder.Backends;
 import dev.gale.encoder.Device;
 import dev.gale.encoder.DeviceTime;
 import dev.gale.encoder.EmbeddingModel;
+import dev.gale.encoder.model.ModelLoader;
 import dev.gale.encoder.tokenizer.Encoding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,19 +20,24 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Run the same workload on each device and compare: real tokens/s and latency per batch, "
                 + "as a table on stdout and a bar chart (PNG).",
                 "The workload is the texts of --input (one per line, or JSONL), tokenized once and cut into batches "
-                        + "of --max-batch-tokens; each device first runs one untimed pass (JIT and kernel compilation)."})
+                        + "of --max-batch-tokens; each device first runs one untimed pass (JIT and kernel compilation).",
+                "With --onnxruntime, ONNX Runtime runs the same token ids too, and each device's speed-up over it is printed."})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -50,6 +56,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--chart", paramLabel = "<file.png>", description = "Where to write the chart (default: ${DEFAULT-VALUE}).")
     Path chart = Path.of("gale-bench.png");
+
+    @Option(names = "--onnxruntime", description = "Also run ONNX Runtime on the model's ONNX export, on the same token ids "
+            + "(threads: --threads, else all cores), in batches of " + BenchReference.BATCH + " padded to their longest text: "
+            + "in file order, and sorted by length. Needs the bench module on the class path, which ./gale adds from a source checkout.")
+    boolean onnxruntime;
 
     /** {@code device} is the device's own measure of the timed passes: null for the CPU. */
     record Result(String device, String name, long tokens, int batches, double seconds, double[] batchMillis, DeviceTime deviceTime) {
@@ -73,23 +84,48 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** One batch of a pass, on a device or in the reference runtime. */
+    private interface Batch {
+        void run(List<Encoding> batch) throws Exception;
+    }
+
     @Override
     public Integer call() throws Exception {
+        // refused before any device runs
+        URL onnx = onnxruntime ? onnxExport() : null;
+        BenchReference reference = onnxruntime ? reference() : null;
         List<String> texts = texts();
         List<Device> targets = targets();
         List<Result> results = new ArrayList<>();
+        List<Encoding> encodings = null;
         for (Device device : targets) {
             System.err.println("bench: " + device.id() + " (" + device.name() + ")...");
-            results.add(run(device, texts));
+            try (EmbeddingModel model = load(device)) {
+                if (encodings == null) {
+                    encodings = model.tokenize(texts); // once: the same token ids everywhere
+                }
+                results.add(run(model, device, encodings));
+            }
         }
-        System.out.printf(Locale.ROOT, "%-20s %12s %8s %11s %11s %10s  %s%n",
+        List<Result> gale = List.copyOf(results);
+        if (reference != null) {
+            results.addAll(runReference(reference, onnx, encodings));
+        }
+        System.out.printf(Locale.ROOT, "%-22s %12s %8s %11s %11s %10s  %s%n",
                 "DEVICE", "TOKENS/S", "BATCHES", "MS/BATCH", "TRANSFER", "KERNELS", "NAME");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-20s %,12.0f %8d %11.1f %11s %10s  %s%n", r.device(), r.tokensPerSecond(), r.batches(),
+            System.out.printf(Locale.ROOT, "%-22s %,12.0f %8d %11.1f %11s %10s  %s%n", r.device(), r.tokensPerSecond(), r.batches(),
                     r.median(), r.perBatch(true), r.perBatch(false), r.name());
         }
+        if (reference != null) {
+            Result naive = results.get(gale.size()), sorted = results.get(gale.size() + 1);
+            for (Result r : gale) {
+                System.out.printf(Locale.ROOT, "gale %s / onnxruntime: %.2fx file order, %.2fx sorted%n", r.device(),
+                        r.tokensPerSecond() / naive.tokensPerSecond(), r.tokensPerSecond() / sorted.tokensPerSecond());
+            }
+        }
         System.err.println("bench: MS/BATCH is the median wall time per batch. TRANSFER, KERNELS: mean ms per batch as the device "
-                + "measured them (host<->device copies; kernels); - for the CPU, which has neither.");
+                + "measured them (host<->device copies; kernels); - for the CPU and ONNX Runtime, which have neither.");
         writeChart(results, texts.size());
         System.err.println("bench: chart written to " + chart);
         return Gale.OK;
@@ -130,33 +166,81 @@ final class BenchCommand implements Callable<Integer> {
         return chosen;
     }
 
-    private Result run(Device device, List<String> texts) {
+    private EmbeddingModel load(Device device) {
         EmbeddingModel.Options base = modelOptions.toOptions(maxBatchTokens);
-        EmbeddingModel.Options options = new EmbeddingModel.Options(base.pooling(), base.normalize(), base.dimensions(),
-                base.maxLength(), base.threads(), maxBatchTokens, device.id());
-        try (EmbeddingModel model = EmbeddingModel.load(modelOptions.model, options)) {
-            List<List<Encoding>> batches = batches(model.tokenize(texts), Math.max(maxBatchTokens, model.maxLength()));
-            float[] out = new float[texts.size() * model.dimensions()];
-            for (List<Encoding> batch : batches) {
-                model.embed(batch, MemorySegment.ofArray(out)); // warm-up: JIT and kernel compilation
-            }
-            long tokens = 0;
-            DeviceTime before = model.deviceTime();
-            double[] millis = new double[batches.size() * repeats];
-            long start = System.nanoTime();
-            int i = 0;
-            for (int r = 0; r < repeats; r++) {
-                for (List<Encoding> batch : batches) {
-                    long t = System.nanoTime();
-                    model.embed(batch, MemorySegment.ofArray(out));
-                    millis[i++] = (System.nanoTime() - t) / 1e6;
-                    tokens += batch.stream().mapToLong(e -> e.ids().length).sum();
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            DeviceTime spent = before == null ? null : model.deviceTime().since(before);
-            return new Result(device.id(), device.name(), tokens, millis.length, seconds, millis, spent);
+        return EmbeddingModel.load(modelOptions.model, new EmbeddingModel.Options(base.pooling(), base.normalize(),
+                base.dimensions(), base.maxLength(), base.threads(), maxBatchTokens, device.id()));
+    }
+
+    private Result run(EmbeddingModel model, Device device, List<Encoding> encodings) throws Exception {
+        List<List<Encoding>> batches = batches(encodings, Math.max(maxBatchTokens, model.maxLength()));
+        MemorySegment out = MemorySegment.ofArray(new float[encodings.size() * model.dimensions()]);
+        return time(device.id(), device.name(), batches, batch -> model.embed(batch, out), model::deviceTime);
+    }
+
+    /**
+     * ONNX Runtime on the same token ids in padded batches, in file order (the naive way) and sorted by length
+     * (the best practice, which pads least).
+     */
+    private List<Result> runReference(BenchReference reference, URL onnx, List<Encoding> encodings) throws Exception {
+        int threads = modelOptions.threads > 0 ? modelOptions.threads : Runtime.getRuntime().availableProcessors();
+        List<Encoding> sorted = new ArrayList<>(encodings);
+        sorted.sort(Comparator.comparingInt(e -> e.ids().length));
+        List<List<Encoding>> naiveBatches = BenchReference.batches(encodings), sortedBatches = BenchReference.batches(sorted);
+        System.err.println("bench: onnxruntime (" + reference.name() + ", " + threads + " threads)...");
+        String name = reference.name() + ", " + BenchReference.BATCH + " per batch padded";
+        try (BenchReference.Session session = reference.open(onnx, threads)) {
+            List<Result> results = List.of(
+                    time("onnxruntime/file-order", name + ", file order", naiveBatches, session::run, () -> null),
+                    time("onnxruntime/sorted", name + ", sorted by length", sortedBatches, session::run, () -> null));
+            System.err.printf(Locale.ROOT, "bench: onnxruntime computes %,d padded tokens a pass in file order, %,d sorted, for %,d real ones%n",
+                    paddedTokens(naiveBatches), paddedTokens(sortedBatches), realTokens(encodings));
+            return results;
         }
+    }
+
+    /** One untimed pass over the batches (JIT and kernel compilation), then --repeats timed passes. */
+    private Result time(String device, String name, List<List<Encoding>> batches, Batch run, Supplier<DeviceTime> deviceTime)
+            throws Exception {
+        for (List<Encoding> batch : batches) {
+            run.run(batch);
+        }
+        long tokens = 0;
+        DeviceTime before = deviceTime.get();
+        double[] millis = new double[batches.size() * repeats];
+        long start = System.nanoTime();
+        int i = 0;
+        for (int r = 0; r < repeats; r++) {
+            for (List<Encoding> batch : batches) {
+                long t = System.nanoTime();
+                run.run(batch);
+                millis[i++] = (System.nanoTime() - t) / 1e6;
+                tokens += realTokens(batch);
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        DeviceTime spent = before == null ? null : deviceTime.get().since(before);
+        return new Result(device, name, tokens, millis.length, seconds, millis, spent);
+    }
+
+    private static long realTokens(List<Encoding> encodings) {
+        return encodings.stream().mapToLong(e -> e.ids().length).sum();
+    }
+
+    private static long paddedTokens(List<List<Encoding>> batches) {
+        return batches.stream().mapToLong(b -> (long) b.size() * b.stream().mapToInt(e -> e.ids().length).max().orElse(0)).sum();
+    }
+
+    private URL onnxExport() {
+        return ModelLoader.onnxExport(modelOptions.model).orElseThrow(() -> new IllegalArgumentException(
+                "--onnxruntime needs an ONNX export of the model; " + modelOptions.model + " is safetensors"));
+    }
+
+    /** ONNX Runtime, from the bench module: the gale command never depends on it. */
+    private static BenchReference reference() {
+        return ServiceLoader.load(BenchReference.class).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "--onnxruntime: ONNX Runtime is not on the class path (Gale uses it only for benchmarks, in the bench module); "
+                        + "run ./gale from a source checkout, which adds bench/target/gale-bench.jar and bench/target/lib/*"));
     }
 
     private static List<List<Encoding>> batches(List<Encoding> encodings, int budget) {
@@ -197,7 +281,8 @@ final class BenchCommand implements Callable<Integer> {
             Result r = results.get(i);
             int y = top + i * rowHeight;
             int bar = (int) Math.max(2, (width - left - 420) * r.tokensPerSecond() / max);
-            g.setColor(i == 0 ? new Color(0x4C72B0) : new Color(0xDD8452));
+            g.setColor(r.device().startsWith("onnxruntime/") ? new Color(0x8C8C8C)
+                    : i == 0 ? new Color(0x4C72B0) : new Color(0xDD8452));
             g.fillRect(left, y, bar, rowHeight - 14);
             g.setColor(Color.DARK_GRAY);
             g.drawString(r.device(), 20, y + rowHeight / 2);

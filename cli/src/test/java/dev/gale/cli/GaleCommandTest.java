@@ -173,4 +173,22 @@ class GaleCommandTest extends CapturesStderr {
         assertEquals(1100, image.getWidth());
         assertEquals(2, Gale.run("bench", "--devices", "gpu:9", "-i", input.toString(), "--chart", chart.toString()));
     }
+
+    @Test
+    void benchOnnxruntimeNeedsTheBenchModuleAndAnOnnxExport() throws IOException {
+        Path input = dir.resolve("in.txt");
+        Files.writeString(input, "hello\n");
+        Path chart = dir.resolve("bench.png");
+        // the cli's test class path has no ONNX Runtime, as the gale command's has none
+        assertEquals(2, Gale.run("bench", "--devices", "cpu", "--onnxruntime", "-i", input.toString(), "--chart", chart.toString()));
+        Path safetensors = Files.createDirectories(dir.resolve("st"));
+        Files.write(safetensors.resolve("model.safetensors"), new byte[16]);
+        assertEquals(2, Gale.run("bench", "--onnxruntime", "-m", safetensors.toString(), "-i", input.toString(), "--chart", chart.toString()));
+        List<String> errors = stderr().lines().filter(l -> l.startsWith("gale:")).toList();
+        assertEquals(List.of("gale: --onnxruntime: ONNX Runtime is not on the class path (Gale uses it only for benchmarks, in the bench "
+                + "module); run ./gale from a source checkout, which adds bench/target/gale-bench.jar and bench/target/lib/*",
+                "gale: --onnxruntime needs an ONNX export of the model; " + safetensors + " is safetensors"), errors);
+        assertFalse(stderr().contains("bench: cpu"), "refused before any device runs: " + stderr());
+        assertFalse(Files.exists(chart));
+    }
 }
