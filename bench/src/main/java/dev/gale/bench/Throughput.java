@@ -1,23 +1,19 @@
 package dev.gale.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gale.cli.BenchReference;
 import dev.gale.encoder.EmbeddingModel;
+import dev.gale.encoder.model.ModelLoader;
 import dev.gale.encoder.tokenizer.Encoding;
 import dev.gale.encoder.tokenizer.Tokenizer;
 
-import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Throughput on a corpus of real texts, Gale next to ONNX Runtime Java in the same process on the same
@@ -26,8 +22,6 @@ import java.util.Map;
  * <pre>  bench/run [model] [corpus.jsonl|.txt] [repeats] </pre>
  */
 public final class Throughput {
-    public static final int ORT_BATCH = 32;
-
     public static void main(String[] args) throws Exception {
         String modelName = args.length > 0 ? args[0] : "all-minilm-l6-v2";
         Path corpus = Path.of(args.length > 1 ? args[1] : "encoder/src/test/resources/corpus/texts.jsonl");
@@ -56,18 +50,14 @@ public final class Throughput {
             double galeRate = best(repeats, true, () -> gale.embed(encodings, out), tokens);
             System.out.printf(Locale.ROOT, "gale encoder               %,10.0f tokens/s%n", galeRate);
 
-            Path onnx = extract(modelName + ".onnx");
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(threads);
-            try (OrtSession session = env.createSession(onnx.toString(), options)) {
+            try (BenchReference.Session session = new OnnxRuntimeReference().open(ModelLoader.onnxExport(modelName).orElseThrow(), threads)) {
                 List<Encoding> sorted = new ArrayList<>(encodings);
                 sorted.sort(Comparator.comparingInt(e -> e.ids().length));
-                double sortedRate = best(repeats, true, () -> runOrt(env, session, sorted), tokens);
+                double sortedRate = best(repeats, true, () -> runOrt(session, sorted), tokens);
                 // file order pads most batches to a long text: several times slower, so timed once, already warm
-                double naive = best(1, false, () -> runOrt(env, session, encodings), tokens);
-                System.out.printf(Locale.ROOT, "onnxruntime, file order    %,10.0f real tokens/s (batches of %d, padded)%n", naive, ORT_BATCH);
-                System.out.printf(Locale.ROOT, "onnxruntime, sorted        %,10.0f real tokens/s (batches of %d, padded)%n", sortedRate, ORT_BATCH);
+                double naive = best(1, false, () -> runOrt(session, encodings), tokens);
+                System.out.printf(Locale.ROOT, "onnxruntime, file order    %,10.0f real tokens/s (batches of %d, padded)%n", naive, BenchReference.BATCH);
+                System.out.printf(Locale.ROOT, "onnxruntime, sorted        %,10.0f real tokens/s (batches of %d, padded)%n", sortedRate, BenchReference.BATCH);
                 System.out.printf(Locale.ROOT, "gale / onnxruntime: %.2fx file order, %.2fx sorted%n", galeRate / naive, galeRate / sortedRate);
             }
         }
@@ -92,28 +82,10 @@ public final class Throughput {
         return best;
     }
 
-    /** ONNX Runtime over {@code encodings} in batches of {@link #ORT_BATCH}, each padded to its longest sequence. */
-    public static void runOrt(OrtEnvironment env, OrtSession session, List<Encoding> encodings) throws Exception {
-        for (int b = 0; b < encodings.size(); b += ORT_BATCH) {
-            List<Encoding> batch = encodings.subList(b, Math.min(encodings.size(), b + ORT_BATCH));
-            int width = batch.stream().mapToInt(e -> e.ids().length).max().orElse(0);
-            long[][] ids = new long[batch.size()][width], mask = new long[batch.size()][width], types = new long[batch.size()][width];
-            for (int i = 0; i < batch.size(); i++) {
-                int[] seq = batch.get(i).ids();
-                for (int t = 0; t < seq.length; t++) {
-                    ids[i][t] = seq[t];
-                    mask[i][t] = 1;
-                }
-            }
-            Map<String, OnnxTensor> inputs = new HashMap<>();
-            inputs.put("input_ids", OnnxTensor.createTensor(env, ids));
-            inputs.put("attention_mask", OnnxTensor.createTensor(env, mask));
-            inputs.put("token_type_ids", OnnxTensor.createTensor(env, types));
-            try (OrtSession.Result result = session.run(inputs)) {
-                result.get(0);
-            } finally {
-                inputs.values().forEach(OnnxTensor::close);
-            }
+    /** ONNX Runtime over {@code encodings} in batches of {@link BenchReference#BATCH}, each padded to its longest sequence. */
+    public static void runOrt(BenchReference.Session session, List<Encoding> encodings) throws Exception {
+        for (List<Encoding> batch : BenchReference.batches(encodings)) {
+            session.run(batch);
         }
     }
 
@@ -128,15 +100,6 @@ public final class Throughput {
             texts.add(json.readTree(line).get("text").asText());
         }
         return texts;
-    }
-
-    public static Path extract(String resource) throws Exception {
-        Path file = Files.createTempFile("gale-bench-", ".onnx");
-        file.toFile().deleteOnExit();
-        try (InputStream in = Throughput.class.getResourceAsStream("/" + resource)) {
-            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
     }
 
     private static long peakRssKiB() throws Exception {

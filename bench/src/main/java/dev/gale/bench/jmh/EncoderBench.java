@@ -1,8 +1,10 @@
 package dev.gale.bench.jmh;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
+import dev.gale.bench.OnnxRuntimeReference;
+import dev.gale.bench.Throughput;
+import dev.gale.cli.BenchReference;
 import dev.gale.encoder.EmbeddingModel;
+import dev.gale.encoder.model.ModelLoader;
 import dev.gale.encoder.tokenizer.Encoding;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,8 +47,7 @@ public class EncoderBench {
     public String shape;
 
     private EmbeddingModel gale;
-    private OrtEnvironment env;
-    private OrtSession session;
+    private BenchReference.Session ort;
     private List<Encoding> encodings;
     private List<Encoding> sorted;
     private MemorySegment out;
@@ -75,15 +76,12 @@ public class EncoderBench {
         sorted = new ArrayList<>(encodings);
         sorted.sort(Comparator.comparingInt(e -> e.ids().length));
         out = MemorySegment.ofArray(new float[encodings.size() * gale.dimensions()]);
-        env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
-        session = env.createSession(dev.gale.bench.Throughput.extract(model + ".onnx").toString(), options);
+        ort = new OnnxRuntimeReference().open(ModelLoader.onnxExport(model).orElseThrow(), Runtime.getRuntime().availableProcessors());
     }
 
     /** The corpus texts the benchmark runs on (also used by {@code JmhSummary} to count tokens). */
     public static List<String> corpus() throws Exception {
-        List<String> all = dev.gale.bench.Throughput.read(Path.of(System.getProperty("gale.corpus", "encoder/src/test/resources/corpus/texts.jsonl")));
+        List<String> all = Throughput.read(Path.of(System.getProperty("gale.corpus", "encoder/src/test/resources/corpus/texts.jsonl")));
         int every = Integer.getInteger("gale.corpus.every", 1);
         List<String> kept = new ArrayList<>();
         for (int i = 0; i < all.size(); i += every) {
@@ -94,7 +92,7 @@ public class EncoderBench {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        session.close();
+        ort.close();
         gale.close();
     }
 
@@ -106,11 +104,11 @@ public class EncoderBench {
 
     @Benchmark
     public void ortNaive() throws Exception {
-        dev.gale.bench.Throughput.runOrt(env, session, encodings);
+        Throughput.runOrt(ort, encodings);
     }
 
     @Benchmark
     public void ortSorted() throws Exception {
-        dev.gale.bench.Throughput.runOrt(env, session, sorted);
+        Throughput.runOrt(ort, sorted);
     }
 }
