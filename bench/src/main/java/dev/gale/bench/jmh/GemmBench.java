@@ -1,6 +1,7 @@
 package dev.gale.bench.jmh;
 
 import dev.gale.encoder.cpu.MatMul;
+import dev.gale.encoder.cpu.Workers;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -13,13 +14,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.Random;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 
 /**
  * Gale's GEMM (C = A · B + bias) at the encoders' shapes, on all cores the way the encoder runs it (row
- * blocks as parallel tasks). The score is GEMMs per second; {@code JmhSummary} turns it into FLOP/s
+ * blocks as tasks of {@link Workers}). The score is GEMMs per second; {@code JmhSummary} turns it into FLOP/s
  * (2 M K N per GEMM) and a fraction of {@link PeakFma}.
  * <pre>
  *   M tokens in the batch; K x N: 384x1152 (qkv), 384x384 (attention out), 384x1536 (FFN in), 1536x384 (FFN out)
@@ -39,7 +38,7 @@ public class GemmBench {
     private int n;
     private float[] a, b, bias, c;
     private MatMul.Packed packed;
-    private ForkJoinPool pool;
+    private Workers workers;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -58,21 +57,17 @@ public class GemmBench {
             b[i] = random.nextFloat() - 0.5f;
         }
         packed = MatMul.pack(b, k, n);
-        pool = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+        workers = new Workers(Runtime.getRuntime().availableProcessors());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        pool.shutdown();
+        workers.close();
     }
-
-    private static final int ROWS_PER_TASK = 16;
 
     @Benchmark
     public float[] gale() {
-        int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(t ->
-                MatMul.matmul(a, packed, bias, c, t * ROWS_PER_TASK, Math.min(m, (t + 1) * ROWS_PER_TASK), false))).join();
+        workers.forRows(m, (r0, r1) -> MatMul.matmul(a, packed, bias, c, r0, r1, false));
         return c;
     }
 }

@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ForkJoinPool;
-import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
  * The pure-Java CPU backend: the BERT forward pass over a padding-free batch, on all cores.
@@ -35,25 +32,19 @@ import java.util.stream.IntStream;
  * time; workspaces are kept for later batches, so steady-state batches allocate no activations.
  */
 public final class CpuEncoder implements EncoderBackend {
-    /** Rows per parallel task: a multiple of the matmul tile height, small enough to balance two cores. */
-    private static final int ROWS_PER_TASK = 16;
-
     private final BertModel model;
     private final BertConfig config;
     /** Per layer, its four weight matrices packed for {@link MatMul} (qkv, attention out, FFN in, FFN out). */
     private final List<MatMul.Packed[]> packed = new ArrayList<>();
-    private final ForkJoinPool pool;
+    private final Workers workers;
     private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
     /** Per worker thread, sized for the longest sequence the model accepts. */
     private final ThreadLocal<Attention.Scratch> attentionScratch;
 
     public CpuEncoder(BertModel model, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-        }
         this.model = model;
         this.config = model.config();
-        this.pool = new ForkJoinPool(threads);
+        this.workers = new Workers(threads);
         int hidden = config.hiddenSize();
         int inter = config.intermediateSize();
         for (BertLayer layer : model.layers()) {
@@ -88,12 +79,13 @@ public final class CpuEncoder implements EncoderBackend {
         Arrays.fill(x, 0, tokens * hidden, 0f);
 
         embeddings(batch, x);
+        int[] longestFirst = longestFirst(batch);
         for (int l = 0; l < model.layers().size(); l++) {
             BertLayer layer = model.layers().get(l);
             MatMul.Packed[] weights = packed.get(l);
-            forRows(tokens, (r0, r1) -> MatMul.matmul(x, weights[0], layer.qkvBias(), qkv, r0, r1, false));
-            selfAttention(batch, qkv, ctx);
-            forRows(tokens, (r0, r1) -> {
+            workers.forRows(tokens, (r0, r1) -> MatMul.matmul(x, weights[0], layer.qkvBias(), qkv, r0, r1, false));
+            selfAttention(batch, longestFirst, qkv, ctx);
+            workers.forRows(tokens, (r0, r1) -> {
                 MatMul.matmul(ctx, weights[1], layer.attentionOutputBias(), a, r0, r1, false);
                 Norms.addLayerNorm(a, x, layer.attentionLayerNormWeight(), layer.attentionLayerNormBias(), config.layerNormEps(), hidden, r0, r1);
                 MatMul.matmul(a, weights[2], layer.intermediateBias(), f, r0, r1, true);
@@ -180,42 +172,41 @@ public final class CpuEncoder implements EncoderBackend {
                 e.tokenTypeEmbeddings().addRowTo(type, hidden, x, row * hidden);
             }
         }
-        forRows(batch.tokenCount(), (r0, r1) ->
+        workers.forRows(batch.tokenCount(), (r0, r1) ->
                 Norms.addLayerNorm(x, null, e.layerNormWeight(), e.layerNormBias(), config.layerNormEps(), hidden, r0, r1));
     }
 
-    private void selfAttention(TokenBatch batch, float[] qkv, float[] ctx) {
+    /**
+     * One task per (sequence, head), longest sequences first: a task costs about L^2, so on skewed lengths
+     * the long ones must start early for the short ones to fill the cores at the end.
+     */
+    private void selfAttention(TokenBatch batch, int[] longestFirst, float[] qkv, float[] ctx) {
         int heads = config.numAttentionHeads();
         int headSize = config.headSize();
         int hidden = config.hiddenSize();
-        int tasks = batch.sequenceCount() * heads;
-        parallel(tasks, task -> {
-            int s = task / heads;
+        workers.forEach(longestFirst.length * heads, task -> {
+            int s = longestFirst[task / heads];
             Attention.attend(qkv, ctx, batch.start(s), batch.length(s), hidden, task % heads, headSize, attentionScratch.get());
         });
     }
 
-    private interface RowRange {
-        void run(int rowStart, int rowEnd);
-    }
-
-    private void forRows(int rows, RowRange body) {
-        int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        parallel(tasks, t -> body.run(t * ROWS_PER_TASK, Math.min(rows, (t + 1) * ROWS_PER_TASK)));
-    }
-
-    private void parallel(int tasks, IntConsumer body) {
-        if (tasks <= 1 || pool.getParallelism() == 1) {
-            for (int t = 0; t < tasks; t++) {
-                body.accept(t);
-            }
-            return;
+    /** The batch's sequence indices, longest first. */
+    private static int[] longestFirst(TokenBatch batch) {
+        int n = batch.sequenceCount();
+        long[] keyed = new long[n];
+        for (int s = 0; s < n; s++) {
+            keyed[s] = ((long) -batch.length(s) << 32) | s;
         }
-        pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(body)).join();
+        Arrays.sort(keyed);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) keyed[i];
+        }
+        return order;
     }
 
     @Override
     public void close() {
-        pool.shutdown();
+        workers.close();
     }
 }
