@@ -3,6 +3,7 @@ package dev.gale.encoder.cpu;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -99,30 +100,35 @@ public final class Attention {
         }
     }
 
-    /** s[from : from+length] = exp(s - max) in place; returns their sum. */
+    /**
+     * s[from : from+length] = exp(s - max) in place; returns their sum. The last partial vector is done
+     * with a mask rather than in scalar code: a short sequence's rows are nearly all tail.
+     */
     private static float exponentials(float[] s, int from, int length) {
+        int end = from + length;
         int bound = from + S.loopBound(length);
         FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int j = from; j < bound; j += V) {
             maxes = maxes.max(FloatVector.fromArray(S, s, j));
         }
         float max = maxes.reduceLanes(VectorOperators.MAX);
-        for (int j = bound; j < from + length; j++) {
+        for (int j = bound; j < end; j++) {
             max = Math.max(max, s[j]);
         }
-        FloatVector sum = FloatVector.zero(S);
+        FloatVector sums = FloatVector.zero(S);
         int j = from;
         for (; j < bound; j += V) {
             FloatVector e = FloatVector.fromArray(S, s, j).sub(max).lanewise(VectorOperators.EXP);
             e.intoArray(s, j);
-            sum = sum.add(e);
+            sums = sums.add(e);
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
-        for (; j < from + length; j++) {
-            s[j] = (float) Math.exp(s[j] - max);
-            total += s[j];
+        if (j < end) {
+            VectorMask<Float> tail = S.indexInRange(j, end);
+            FloatVector e = FloatVector.fromArray(S, s, j, tail).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(s, j, tail);
+            sums = sums.add(e, tail);
         }
-        return total;
+        return sums.reduceLanes(VectorOperators.ADD);
     }
 
     /** Scalar control in double, written the way the attention formula reads. */
