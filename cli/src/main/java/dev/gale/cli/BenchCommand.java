@@ -95,6 +95,9 @@ final class BenchCommand implements Callable<Integer> {
         URL onnx = onnxruntime ? onnxExport() : null;
         BenchReference reference = onnxruntime ? reference() : null;
         List<String> texts = texts();
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException(io.input + ": no texts to benchmark (column '" + io.column + "' has no non-null rows)");
+        }
         List<Device> targets = targets();
         List<Result> results = new ArrayList<>();
         List<Encoding> encodings = null;

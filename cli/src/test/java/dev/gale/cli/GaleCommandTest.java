@@ -191,4 +191,19 @@ class GaleCommandTest extends CapturesStderr {
         assertFalse(stderr().contains("bench: cpu"), "refused before any device runs: " + stderr());
         assertFalse(Files.exists(chart));
     }
+
+    @Test
+    void benchWithNoTextsSaysSo() throws IOException {
+        Path chart = dir.resolve("bench.png");
+        Path empty = dir.resolve("empty.txt");
+        Files.writeString(empty, "");
+        Path nulls = dir.resolve("nulls.jsonl");
+        Files.writeString(nulls, "{\"text\": null}\n{\"text\": null}\n");
+        assertEquals(2, Gale.run("bench", "--devices", "cpu", "-i", empty.toString(), "--chart", chart.toString()));
+        assertEquals(2, Gale.run("bench", "--devices", "cpu", "-i", nulls.toString(), "--chart", chart.toString()));
+        List<String> errors = stderr().lines().filter(l -> l.startsWith("gale:")).toList();
+        assertEquals(List.of("gale: " + empty + ": empty input, expected one text per line",
+                "gale: " + nulls + ": no texts to benchmark (column 'text' has no non-null rows)"), errors);
+        assertFalse(Files.exists(chart));
+    }
 }
