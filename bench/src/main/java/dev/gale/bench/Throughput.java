@@ -70,9 +70,9 @@ public final class Throughput {
                 double galeRate = median(galeRates), sortedRate = median(sortedRates);
                 System.out.printf(Locale.ROOT, "gale encoder               %,10.0f tokens/s (median of %d rounds)%n", galeRate, repeats);
                 System.out.printf(Locale.ROOT, "onnxruntime, file order    %,10.0f real tokens/s (batches of %d, padded: %,d tokens computed)%n", naive,
-                        BenchReference.BATCH, padded(encodings));
+                        BenchReference.BATCH, BenchReference.paddedTokens(BenchReference.batches(encodings)));
                 System.out.printf(Locale.ROOT, "onnxruntime, sorted        %,10.0f real tokens/s (batches of %d, padded: %,d tokens computed)%n", sortedRate,
-                        BenchReference.BATCH, padded(sorted));
+                        BenchReference.BATCH, BenchReference.paddedTokens(BenchReference.batches(sorted)));
                 System.out.printf(Locale.ROOT, "gale / onnxruntime: %.2fx file order, %.2fx sorted (median of the rounds' ratios; range %.2f to %.2f)%n",
                         galeRate / naive, median(ratios), Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0));
             }
@@ -96,12 +96,6 @@ public final class Throughput {
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    /** Tokens ONNX Runtime computes: each batch of {@link BenchReference#BATCH} padded to its longest sequence. */
-    private static long padded(List<Encoding> encodings) {
-        return BenchReference.batches(encodings).stream()
-                .mapToLong(b -> (long) b.size() * b.stream().mapToInt(e -> e.ids().length).max().orElse(0)).sum();
     }
 
     /** ONNX Runtime over {@code encodings} in batches of {@link BenchReference#BATCH}, each padded to its longest sequence. */

@@ -197,7 +197,7 @@ final class BenchCommand implements Callable<Integer> {
                     time("onnxruntime/file-order", name + ", file order", naiveBatches, session::run, () -> null),
                     time("onnxruntime/sorted", name + ", sorted by length", sortedBatches, session::run, () -> null));
             System.err.printf(Locale.ROOT, "bench: onnxruntime computes %,d padded tokens a pass in file order, %,d sorted, for %,d real ones%n",
-                    paddedTokens(naiveBatches), paddedTokens(sortedBatches), realTokens(encodings));
+                    BenchReference.paddedTokens(naiveBatches), BenchReference.paddedTokens(sortedBatches), realTokens(encodings));
             return results;
         }
     }
@@ -228,10 +228,6 @@ final class BenchCommand implements Callable<Integer> {
 
     private static long realTokens(List<Encoding> encodings) {
         return encodings.stream().mapToLong(e -> e.ids().length).sum();
-    }
-
-    private static long paddedTokens(List<List<Encoding>> batches) {
-        return batches.stream().mapToLong(b -> (long) b.size() * b.stream().mapToInt(e -> e.ids().length).max().orElse(0)).sum();
     }
 
     private URL onnxExport() {

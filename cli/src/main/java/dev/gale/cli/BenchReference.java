@@ -26,6 +26,11 @@ public interface BenchReference {
         void run(List<Encoding> batch) throws Exception;
     }
 
+    /** Tokens a runtime computes over {@code batches} when each is padded to its longest sequence. */
+    static long paddedTokens(List<List<Encoding>> batches) {
+        return batches.stream().mapToLong(b -> (long) b.size() * b.stream().mapToInt(e -> e.ids().length).max().orElse(0)).sum();
+    }
+
     /** {@code encodings} cut into batches of {@link #BATCH}, in the order given. */
     static List<List<Encoding>> batches(List<Encoding> encodings) {
         List<List<Encoding>> batches = new ArrayList<>();
