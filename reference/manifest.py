@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Writes encoder/src/test/resources/reference/manifest.json: the library versions and seeds the
+fixtures were made with, the training-text rule, the corpus hashes, a summary of every tokenizer
+pipeline (its component types and added-token flags), and the sha256 + size of every fixture file.
+
+The manifest holds no timestamp or path of this machine, so it is byte-identical on every
+regeneration that produced identical fixtures.
+"""
+
+import gzip
+import hashlib
+import json
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import refcommon  # noqa: E402
+
+MANIFEST = refcommon.FIXTURES_DIR / "manifest.json"
+LIBRARIES = [
+    "tokenizers",
+    "transformers",
+    "sentencepiece",
+    "protobuf",
+    "torch",
+    "sentence-transformers",
+    "onnx",
+    "onnxruntime",
+    "numpy",
+    "huggingface_hub",
+    "safetensors",
+]
+
+
+def version(dist):
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def component(node):
+    """The `type` of a tokenizer.json component; a Sequence lists its members."""
+    if node is None:
+        return None
+    kind = node.get("type")
+    for key in ("normalizers", "pretokenizers", "processors", "decoders"):
+        if key in node:
+            return {"type": kind, key: [component(n) for n in node[key]]}
+    return kind
+
+
+def pipeline_summary(folder):
+    tj = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    model = tj["model"]
+    model_flags = {
+        k: model[k]
+        for k in ("unk_token", "unk_id", "continuing_subword_prefix", "end_of_word_suffix", "fuse_unk",
+                  "byte_fallback", "ignore_merges")
+        if k in model and model[k] not in (None, False, "")
+    }
+    vocab = model.get("vocab")
+    summary = {
+        "normalizer": component(tj["normalizer"]),
+        "pre_tokenizer": component(tj["pre_tokenizer"]),
+        "model": model.get("type"),
+        "model_options": model_flags,
+        "vocab_size": len(vocab) if vocab is not None else None,
+        "post_processor": component(tj["post_processor"]),
+        "decoder": component(tj["decoder"]),
+        "added_tokens": [
+            {"id": t["id"], "content": t["content"],
+             "flags": [f for f in ("special", "normalized", "single_word", "lstrip", "rstrip") if t[f]]}
+            for t in tj["added_tokens"]
+        ],
+    }
+    cfg = folder / "tokenizer_config.json"
+    if cfg.exists():
+        c = json.loads(cfg.read_text(encoding="utf-8"))
+        summary["tokenizer_class"] = c.get("tokenizer_class")
+        summary["model_max_length"] = c.get("model_max_length")
+    expected = folder / "expected.jsonl.gz"
+    if expected.exists():
+        records = errors = decodes = 0
+        with gzip.open(expected, "rt", encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                records += 1
+                errors += 1 if r.get("error") else 0
+                decodes += 1 if "decoded" in r else 0
+        summary["records"] = records
+        summary["error_records"] = errors
+        summary["decode_records"] = decodes
+    return summary
+
+
+def dumps(obj, indent=0):
+    """JSON with one line per entry, except that small objects / lists stay on one line."""
+    flat = json.dumps(obj, ensure_ascii=False)
+    if len(flat) + indent <= 110 or not isinstance(obj, (dict, list)) or not obj:
+        return flat
+    pad = " " * (indent + 1)
+    if isinstance(obj, dict):
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {dumps(v, indent + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+    items = [f"{pad}{dumps(v, indent + 1)}" for v in obj]
+    return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+
+
+def corpus_entry(path):
+    with open(path, "rb") as f:
+        lines = sum(1 for _ in f)
+    return {"path": str(path.relative_to(refcommon.REPO)), "sha256": refcommon.sha256_file(path), "lines": lines}
+
+
+def main():
+    corpus, adversarial = refcommon.load_corpus()
+    train = refcommon.training_texts()
+    h = hashlib.sha256()
+    for t in train:
+        h.update(refcommon.json_line({"text": t}).encode("utf-8"))
+
+    files = {}
+    for p in sorted(refcommon.FIXTURES_DIR.rglob("*")):
+        if p.is_file() and p != MANIFEST:
+            rel = p.relative_to(refcommon.FIXTURES_DIR).as_posix()
+            files[rel] = {"sha256": refcommon.sha256_file(p), "size": p.stat().st_size}
+
+    tok_root = refcommon.FIXTURES_DIR / "tokenizers"
+    pipelines = {}
+    if tok_root.is_dir():
+        for d in sorted(tok_root.iterdir()):
+            if (d / "tokenizer.json").is_file():
+                summary = pipeline_summary(d)
+                summary["size"] = sum(v["size"] for k, v in files.items() if k.startswith(f"tokenizers/{d.name}/"))
+                pipelines[d.name] = summary
+
+    manifest = {
+        "generator": "reference/regenerate",
+        "python": platform.python_version(),
+        "libraries": {name: version(name) for name in LIBRARIES},
+        "environment": refcommon.DETERMINISTIC_ENV,
+        "seeds": refcommon.SEEDS,
+        "corpus": {
+            "texts": corpus_entry(refcommon.TEXTS_FILE),
+            "adversarial": corpus_entry(refcommon.ADVERSARIAL_FILE),
+            "text_index": (
+                f"a fixture text index i (0..{len(corpus) + len(adversarial) - 1}) refers to the concatenation "
+                f"texts.jsonl ({len(corpus)} texts) + adversarial.jsonl ({len(adversarial)} texts), in file order"
+            ),
+        },
+        "training_text": {
+            "rule": refcommon.TRAINING_TEXT_RULE,
+            "texts": len(train),
+            "sha256_of_jsonl": h.hexdigest(),
+        },
+        "tokenizers": pipelines,
+        "total_size": sum(v["size"] for v in files.values()),
+        "files": files,
+    }
+    MANIFEST.write_text(dumps(manifest) + "\n", encoding="utf-8")
+    print(f"manifest: {len(files)} files, {manifest['total_size']} bytes -> {MANIFEST.relative_to(refcommon.REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Shared helpers for the reference-oracle scripts (paths, corpus, deterministic output)."""
+
+import gzip
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS_DIR = REPO / "encoder" / "src" / "test" / "resources" / "corpus"
+TEXTS_FILE = CORPUS_DIR / "texts.jsonl"
+ADVERSARIAL_FILE = CORPUS_DIR / "adversarial.jsonl"
+FIXTURES_DIR = REPO / "encoder" / "src" / "test" / "resources" / "reference"
+
+# Seeds of every random generator the fixture scripts use (recorded in the manifest). Later steps
+# (tiny random-weight models) add theirs here.
+SEEDS = {
+    "sentencepiece.set_random_generator_seed": 0,
+}
+
+# Environment reference/regenerate runs every step with.
+DETERMINISTIC_ENV = {"PYTHONHASHSEED": "0", "RAYON_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+# Rule documented in README.md and recorded in the manifest.
+TRAINING_TEXT_RULE = (
+    "texts.jsonl lines with an even 0-based line index (0, 2, 4, ...), in file order; "
+    "adversarial.jsonl is never used for training"
+)
+
+
+def _read_jsonl_texts(path):
+    out = []
+    with open(path, "r", encoding="utf-8") as f:
+        for line in f:
+            if line.strip() == "":
+                continue
+            out.append(json.loads(line)["text"])
+    return out
+
+
+def load_corpus():
+    """Returns (corpus_texts, adversarial_texts). A fixture text index i refers to
+    (corpus_texts + adversarial_texts)[i]."""
+    return _read_jsonl_texts(TEXTS_FILE), _read_jsonl_texts(ADVERSARIAL_FILE)
+
+
+def all_texts():
+    corpus, adversarial = load_corpus()
+    return corpus + adversarial
+
+
+def training_texts():
+    corpus, _ = load_corpus()
+    return corpus[0::2]
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def json_line(obj):
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+
+
+def write_jsonl_gz(path, records):
+    """gzip with mtime=0 and no file name in the header, so the bytes depend only on the records."""
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", fileobj=buf, mode="wb", compresslevel=9, mtime=0) as g:
+        for r in records:
+            g.write(json_line(r).encode("utf-8"))
+    Path(path).write_bytes(buf.getvalue())
+    return len(buf.getvalue())
+
+
+def check_deterministic_env():
+    """The fixture scripts must run with the variables reference/regenerate sets."""
+    want = DETERMINISTIC_ENV
+    bad = {k: os.environ.get(k) for k, v in want.items() if os.environ.get(k) != v}
+    if bad:
+        raise SystemExit(
+            f"run through reference/regenerate (environment not deterministic: {bad}; want {want})"
+        )
