@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes encoder/src/test/resources/reference/manifest.json: the library versions and seeds the
 fixtures were made with, the training-text rule, the corpus hashes, a summary of every tokenizer
-pipeline (its component types and added-token flags), and the sha256 + size of every fixture file.
+pipeline (its component types and added-token flags), the source (jar, entry, sha256) of every real
+tokenizer, and the sha256 + size of every fixture file.
 
 The manifest holds no timestamp or path of this machine, so it is byte-identical on every
 regeneration that produced identical fixtures.
@@ -81,18 +82,28 @@ def pipeline_summary(folder):
         c = json.loads(cfg.read_text(encoding="utf-8"))
         summary["tokenizer_class"] = c.get("tokenizer_class")
         summary["model_max_length"] = c.get("model_max_length")
-    expected = folder / "expected.jsonl.gz"
-    if expected.exists():
-        records = errors = decodes = 0
-        with gzip.open(expected, "rt", encoding="utf-8") as f:
-            for line in f:
-                r = json.loads(line)
-                records += 1
-                errors += 1 if r.get("error") else 0
-                decodes += 1 if "decoded" in r else 0
-        summary["records"] = records
-        summary["error_records"] = errors
-        summary["decode_records"] = decodes
+    summary.update(record_counts(folder / "expected.jsonl.gz"))
+    return summary
+
+
+def record_counts(expected):
+    """records / error_records / decode_records of an expected.jsonl.gz (empty if there is none)."""
+    if not expected.exists():
+        return {}
+    records = errors = decodes = 0
+    with gzip.open(expected, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            records += 1
+            errors += 1 if r.get("error") else 0
+            decodes += 1 if "decoded" in r else 0
+    return {"records": records, "error_records": errors, "decode_records": decodes}
+
+
+def real_tokenizer_summary(folder):
+    """A real-tokenizers folder: where its tokenizer.json comes from (jar, entry, sha256) and the counts."""
+    summary = json.loads((folder / "source.json").read_text(encoding="utf-8"))
+    summary.update(record_counts(folder / "expected.jsonl.gz"))
     return summary
 
 
@@ -137,6 +148,17 @@ def main():
                 summary["size"] = sum(v["size"] for k, v in files.items() if k.startswith(f"tokenizers/{d.name}/"))
                 pipelines[d.name] = summary
 
+    real_root = refcommon.FIXTURES_DIR / "real-tokenizers"
+    real = {}
+    if real_root.is_dir():
+        for d in sorted(real_root.iterdir()):
+            if (d / "source.json").is_file():
+                summary = real_tokenizer_summary(d)
+                summary["size"] = sum(
+                    v["size"] for k, v in files.items() if k.startswith(f"real-tokenizers/{d.name}/")
+                )
+                real[d.name] = summary
+
     manifest = {
         "generator": "reference/regenerate",
         "python": platform.python_version(),
@@ -157,6 +179,7 @@ def main():
             "sha256_of_jsonl": h.hexdigest(),
         },
         "tokenizers": pipelines,
+        "real_tokenizers": real,
         "total_size": sum(v["size"] for v in files.values()),
         "files": files,
     }
