@@ -163,6 +163,17 @@ public final class TokenColumn implements AutoCloseable {
         return buffer;
     }
 
+    /** Every row of a Utf8 / LargeUtf8 vector, decoded strictly as {@link #tokenize} does; null for a null row. */
+    public static String[] texts(FieldVector text, LongFunction<String> where) {
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        String[] texts = new String[text.getValueCount()];
+        for (int r = 0; r < texts.length; r++) {
+            texts[r] = text.isNull(r) ? null : decode(text, r, utf8, where);
+        }
+        return texts;
+    }
+
     /** Row {@code r} of a Utf8 / LargeUtf8 vector, decoded strictly. */
     private static String decode(FieldVector text, int r, CharsetDecoder utf8, LongFunction<String> where) {
         long start;

@@ -35,6 +35,7 @@ final class InfoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "embedding      %d dimensions, %s pooling, %s%s%n", c.hiddenSize(), p.mode().name().toLowerCase(Locale.ROOT),
                     p.normalize() ? "L2-normalized" : "not normalized", model.poolingFromModel() ? "" : " (defaults: the model does not say)");
             out.printf(Locale.ROOT, "max length     %d tokens (longer texts are truncated)%n", model.maxLength());
+            out.printf(Locale.ROOT, "tokenizer      %s%n", model.tokenizer().pipeline());
             out.printf(Locale.ROOT, "layer norm eps %s%n", c.layerNormEps());
         }
         return Gale.OK;

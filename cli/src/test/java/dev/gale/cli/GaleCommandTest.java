@@ -128,6 +128,55 @@ class GaleCommandTest extends CapturesStderr {
     }
 
     @Test
+    void tokenizeWritesOffsetsInCodePoints() throws IOException {
+        Path input = dir.resolve("in.txt");
+        Files.writeString(input, "Héllo, 😀 world!\n");
+        Path output = dir.resolve("offsets.jsonl");
+        assertEquals(0, Gale.run("tokenize", "-i", input.toString(), "-o", output.toString(), "--offsets"), stderr());
+        // As Python tokenizers reports them: code points, so the emoji (two Java chars) counts one.
+        assertEquals("{\"ids\":[101,7592,1010,100,2088,999,102],\"offsets\":[[0,0],[0,5],[5,6],[7,8],[9,14],[14,15],[0,0]],"
+                        + "\"type_ids\":[0,0,0,0,0,0,0],\"special_tokens_mask\":[1,0,0,0,0,0,1]}",
+                Files.readString(output).strip());
+    }
+
+    @Test
+    void tokenizeDecodeTurnsIdsBackIntoText() throws IOException {
+        Path input = dir.resolve("ids.jsonl");
+        Files.writeString(input, "{\"ids\":[101,7592,1010,2088,999,102]}\n[7592, 2088]\n101 7592 102\n{\"ids\":null}\n");
+        Path output = dir.resolve("text.jsonl");
+        assertEquals(0, Gale.run("tokenize", "--decode", "-i", input.toString(), "-o", output.toString()), stderr());
+        assertEquals("{\"text\":\"[CLS] hello, world! [SEP]\"}\n{\"text\":\"hello world\"}\n"
+                + "{\"text\":\"[CLS] hello [SEP]\"}\n{\"text\":null}", Files.readString(output).strip());
+        assertEquals(0, Gale.run("tokenize", "--decode", "--skip-special-tokens", "-i", input.toString(), "-o",
+                output.toString()), stderr());
+        assertTrue(Files.readString(output).startsWith("{\"text\":\"hello, world!\"}\n"));
+
+        Files.writeString(input, "101 7592\n12 x 3\n");
+        assertEquals(2, Gale.run("tokenize", "--decode", "-i", input.toString(), "-o", output.toString()));
+        assertTrue(stderr().contains(input + ":2: '12 x 3' is not a list of token ids"), stderr());
+        assertFalse(Files.exists(output) && Files.readString(output).contains("hello"), "no partial output");
+    }
+
+    @Test
+    void tokenizeReadsOnlyTheTokenizerFile() throws IOException {
+        // A directory with nothing but a tokenizer.json: no config.json, no weights, any model_type.
+        Path model = dir.resolve("only-tokenizer");
+        Files.createDirectories(model);
+        try (var in = GaleCommandTest.class.getResourceAsStream("/reference/tokenizers/roberta/tokenizer.json")) {
+            Files.copy(in, model.resolve("tokenizer.json"));
+        }
+        Path input = dir.resolve("in.txt");
+        Files.writeString(input, "Hello world\n");
+        Path output = dir.resolve("ids.jsonl");
+        assertEquals(0, Gale.run("tokenize", "-m", model.toString(), "-i", input.toString(), "-o", output.toString(),
+                "--tokens"), stderr());
+        assertTrue(Files.readString(output).contains("\"tokens\":[\"<s>\""), Files.readString(output));
+        assertEquals(0, Gale.run("tokenize", "-m", model.resolve("tokenizer.json").toString(), "-i", input.toString(),
+                "-o", output.toString()), stderr());
+        assertEquals(2, Gale.run("tokenize", "-m", dir.resolve("missing").toString(), "-i", input.toString()));
+    }
+
+    @Test
     void devicesListsTheCpuAndUnknownDevicesExitTwo() throws IOException {
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

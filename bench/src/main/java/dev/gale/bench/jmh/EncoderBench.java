@@ -70,7 +70,7 @@ public class EncoderBench {
                     ids[t] = 1000 + random.nextInt(20000);
                 }
                 ids[length - 1] = 102;
-                encodings.add(new Encoding(ids, new int[length], false));
+                encodings.add(Encoding.ofIds(ids, new int[length]));
             }
         }
         sorted = new ArrayList<>(encodings);

@@ -64,6 +64,57 @@ public final class ModelLoader {
         }
     }
 
+    /**
+     * The tokenizer of {@code spec} alone, never its weights, so it works for any model directory whatever
+     * its architecture: a built-in alias; a directory with tokenizer.json; a tokenizer .json file; an ONNX
+     * or safetensors file with tokenizer.json (or NAME-tokenizer.json) beside it.
+     */
+    public static LoadedTokenizer tokenizer(String spec) {
+        Optional<BuiltinModel> builtin = builtin(spec);
+        if (builtin.isPresent()) {
+            BuiltinModel model = builtin.get();
+            URL url = resource(model, model.tokenizerResource());
+            try (InputStream in = open(url).getInputStream()) {
+                return new LoadedTokenizer(model.tokenizerResource(), Tokenizer.fromJson(in, model.tokenizerResource()),
+                        OptionalInt.of(model.maxLength()));
+            } catch (IOException e) {
+                throw new ModelLoadException(url + ": cannot read (" + e.getMessage() + ")", e);
+            } catch (IllegalArgumentException e) {
+                throw new ModelLoadException(e.getMessage(), e);
+            }
+        }
+        Path path = Path.of(spec);
+        Path file;
+        if (Files.isDirectory(path)) {
+            file = require(path.resolve("tokenizer.json"), "the tokenizer");
+        } else if (Files.isRegularFile(path)) {
+            String name = path.getFileName().toString();
+            if (name.endsWith(".onnx") || name.endsWith(".safetensors")) {
+                String stem = name.replaceFirst("\\.(onnx|safetensors)$", "");
+                file = parent(path).resolve("tokenizer.json");
+                if (!Files.isRegularFile(file) && Files.isRegularFile(parent(path).resolve(stem + "-tokenizer.json"))) {
+                    file = parent(path).resolve(stem + "-tokenizer.json");
+                }
+                require(file, "the tokenizer (tokenizer.json or " + stem + "-tokenizer.json)");
+            } else {
+                file = path;
+            }
+        } else {
+            throw new ModelLoadException("model '" + spec + "' is neither a built-in model (" + BuiltinModel.aliases()
+                    + ") nor an existing file or directory");
+        }
+        Tokenizer tokenizer = tokenizer(file);
+        Path dir = parent(file);
+        OptionalInt maxLength = SentenceTransformersConfig.read(dir).maxSeqLength();
+        if (maxLength.isEmpty()) {
+            maxLength = TokenizerConfig.modelMaxLength(dir);
+        }
+        if (maxLength.isEmpty()) {
+            maxLength = tokenizer.truncationMaxLength();
+        }
+        return new LoadedTokenizer(file.toString(), tokenizer, maxLength);
+    }
+
     private static Optional<BuiltinModel> builtin(String spec) {
         // An existing file or directory wins over an alias of the same name, as in Hugging Face's from_pretrained.
         return Files.exists(Path.of(spec)) ? Optional.empty() : BuiltinModel.byAlias(spec);

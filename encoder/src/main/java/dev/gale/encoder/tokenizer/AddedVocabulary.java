@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -23,6 +25,10 @@ final class AddedVocabulary {
     static final int TEXT = -1;
 
     private final List<AddedToken> tokens;
+    private final Map<Integer, AddedToken> byId;
+    private final Map<String, Integer> idsByContent;
+    private final Map<Integer, String> decoded; // id -> the form decode shows (normalized when it differs)
+    private final Set<String> specialContents;
     private final Matcher raw;
     private final Matcher normalized;
 
@@ -31,19 +37,30 @@ final class AddedVocabulary {
      * @param normalizer the tokenizer's normalizer, applied to the tokens that match the
      *     normalized text; {@code null} when the tokenizer has none
      */
-    AddedVocabulary(List<AddedToken> tokens, BertNormalizer normalizer) {
+    AddedVocabulary(List<AddedToken> tokens, Normalizer normalizer) {
         this.tokens = List.copyOf(tokens);
+        this.byId = new HashMap<>();
+        this.idsByContent = new HashMap<>();
+        this.decoded = new HashMap<>();
+        this.specialContents = new HashSet<>();
         List<AddedToken> rawTokens = new ArrayList<>();
         List<String> rawPatterns = new ArrayList<>();
         List<AddedToken> normalizedTokens = new ArrayList<>();
         List<String> normalizedPatterns = new ArrayList<>();
         for (AddedToken token : tokens) {
+            byId.put(token.id(), token);
+            idsByContent.put(token.content(), token.id());
+            if (token.special()) {
+                specialContents.add(token.content());
+            }
             if (token.normalized()) {
-                String pattern = normalizer == null
-                        ? token.content() : normalizer.normalize(token.content());
+                String pattern = normalizer == null ? token.content() : normalizer.normalize(token.content());
+                if (!pattern.equals(token.content())) {
+                    decoded.put(token.id(), pattern);
+                }
                 if (pattern.isEmpty()) {
-                    throw new IllegalArgumentException("added token '" + token.content()
-                            + "' is empty once normalized and could never be matched");
+                    // Never matched, as in Hugging Face, whose automaton skips empty patterns.
+                    continue;
                 }
                 normalizedTokens.add(token);
                 normalizedPatterns.add(pattern);
@@ -57,15 +74,15 @@ final class AddedVocabulary {
     }
 
     /**
-     * Reads {@code added_tokens} and gives each token the id Hugging Face gives it: its id in
-     * the model's vocabulary, else the next free id after the vocabulary (the JSON {@code id}
+     * Reads {@code added_tokens} and gives each token the id Hugging Face gives it ({@code add_tokens}):
+     * its id in the model's vocabulary, else the next free id after the vocabulary (the JSON {@code id}
      * is only a record of that and is not trusted).
      */
-    static AddedVocabulary fromJson(JsonNode array, String path, TokenizerJson json,
-                                    WordPiece model, BertNormalizer normalizer) {
+    static AddedVocabulary fromJson(JsonNode array, String path, TokenizerJson json, Model model,
+                                    Normalizer normalizer) {
         List<AddedToken> tokens = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
-        int maxId = -1;
+        int nextId = model.vocabSize();
         for (int i = 0; i < array.size(); i++) {
             JsonNode node = array.get(i);
             String at = path + "[" + i + "]";
@@ -77,54 +94,66 @@ final class AddedVocabulary {
                 // Hugging Face ignores empty added tokens.
                 continue;
             }
-            if (ids.containsKey(content)) {
-                throw json.error(TokenizerJson.field(at, "content"), "'" + content
-                        + "' appears twice", "each added token once");
-            }
-            int id = model.tokenToId(content).orElse(-1);
+            Integer known = ids.get(content);
+            int id = known != null ? known : model.tokenToId(content).orElse(-1);
             if (id < 0) {
-                id = maxId < 0 ? model.vocabSize()
-                        : maxId >= model.vocabSize() ? maxId + 1 : model.vocabSize();
+                id = nextId++;
             }
-            ids.put(content, id);
-            maxId = Math.max(maxId, id);
-            tokens.add(new AddedToken(id, content,
+            AddedToken token = new AddedToken(id, content,
                     json.bool(node, at, "single_word", false),
                     json.bool(node, at, "lstrip", false),
                     json.bool(node, at, "rstrip", false),
                     json.bool(node, at, "normalized", true),
-                    json.bool(node, at, "special", false)));
+                    json.bool(node, at, "special", false));
+            if (known != null) {
+                // A second entry with the same content replaces the first, keeping its id.
+                tokens.removeIf(t -> t.content().equals(content));
+            }
+            ids.put(content, id);
+            tokens.add(token);
         }
-        try {
-            return new AddedVocabulary(tokens, normalizer);
-        } catch (IllegalArgumentException e) {
-            throw json.error(path, e.getMessage(), "tokens that survive normalization");
-        }
+        return new AddedVocabulary(tokens, normalizer);
     }
 
     List<AddedToken> tokens() {
         return tokens;
     }
 
-    boolean splitsRaw() {
-        return raw.patterns.length > 0;
+    /** The added token with this id, or null. */
+    AddedToken byId(int id) {
+        return byId.get(id);
     }
 
-    boolean splitsNormalized() {
-        return normalized.patterns.length > 0;
+    /** The id of the added token with this content, or -1. */
+    int idOf(String content) {
+        Integer id = idsByContent.get(content);
+        return id == null ? -1 : id;
+    }
+
+    /** {@code simple_id_to_token}: how decode spells added token {@code id}, or null when it is not one. */
+    String decodedForm(int id) {
+        AddedToken token = byId.get(id);
+        if (token == null) {
+            return null;
+        }
+        String form = decoded.get(id);
+        return form == null ? token.content() : form;
+    }
+
+    /** {@code is_special_token}: whether {@code token} is the content of a special added token. */
+    boolean isSpecial(String token) {
+        return specialContents.contains(token);
     }
 
     /**
-     * Cuts the raw input {@code text[from, to)} around the tokens with {@code normalized=false},
-     * appending (start, end, id) triples that cover it, id being {@link #TEXT} between tokens.
+     * {@code extract_and_normalize}: cuts {@code text} around the tokens matched on the raw input,
+     * normalizes each remaining piece, and cuts those around the tokens matched on normalized text.
      */
-    void splitRaw(CharSequence text, int from, int to, IntList pieces) {
-        raw.split(text, from, to, pieces);
-    }
-
-    /** As {@link #splitRaw}, for the tokens with {@code normalized=true}, on normalized text. */
-    void splitNormalized(CharSequence text, int from, int to, IntList pieces) {
-        normalized.split(text, from, to, pieces);
+    void extractAndNormalize(Normalizer normalizer, PreTokenizedString text) {
+        if (raw.patterns.length > 0) {
+            text.splitAdded(null, raw::split);
+        }
+        text.splitAdded(normalizer, normalized.patterns.length > 0 ? normalized::split : null);
     }
 
     /** One set of patterns and the tokens they stand for. */
@@ -162,6 +191,13 @@ final class AddedVocabulary {
 
         // find_matches of added_vocabulary.rs, with offsets relative to text rather than to
         // the piece, and no output for an empty piece (which Hugging Face drops anyway).
+        /** (start, end, id) triples covering {@code text}, id {@link #TEXT} between tokens; null when no match. */
+        IntList split(CharSequence text) {
+            IntList pieces = new IntList(12);
+            split(text, 0, text.length(), pieces);
+            return pieces;
+        }
+
         void split(CharSequence text, int from, int to, IntList pieces) {
             int startOffset = from;
             int searchFrom = from;

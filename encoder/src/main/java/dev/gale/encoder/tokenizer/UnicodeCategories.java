@@ -11,7 +11,7 @@ package dev.gale.encoder.tokenizer;
  * space is Rust's {@code char::is_whitespace} (the White_Space property, which differs from
  * {@link Character#isWhitespace}), and a word character is the regex crate's {@code \w}.
  */
-final class UnicodeCategories {
+public final class UnicodeCategories {
 
     private UnicodeCategories() {}
 
@@ -119,7 +119,7 @@ final class UnicodeCategories {
     };
 
     /** Rust {@code char::is_whitespace}: the Unicode White_Space property. */
-    static boolean isWhitespace(int cp) {
+    public static boolean isWhitespace(int cp) {
         if (cp < 0x80) {
             return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
         }
@@ -130,7 +130,7 @@ final class UnicodeCategories {
     }
 
     /** {@code char::is_other} of unicode_categories: Cc, Cf or Co (not Cn, not Cs). */
-    static boolean isOther(int cp) {
+    public static boolean isOther(int cp) {
         if (cp < 0x80) {
             return cp < 0x20 || cp == 0x7F;
         }
@@ -138,12 +138,12 @@ final class UnicodeCategories {
     }
 
     /** {@code char::is_mark_nonspacing} of unicode_categories. */
-    static boolean isMarkNonspacing(int cp) {
+    public static boolean isMarkNonspacing(int cp) {
         return cp >= 0x300 && inRanges(MARK_NONSPACING, cp);
     }
 
     /** {@code char::is_punctuation} of unicode_categories: any P* category. */
-    static boolean isPunctuation(int cp) {
+    public static boolean isPunctuation(int cp) {
         return inRanges(PUNCTUATION, cp);
     }
 
@@ -151,7 +151,7 @@ final class UnicodeCategories {
      * The BERT pre-tokenizer's {@code is_bert_punc}: ASCII punctuation (which includes symbols
      * such as {@code $+<=>^`|~}) or any Unicode punctuation.
      */
-    static boolean isBertPunctuation(int cp) {
+    public static boolean isBertPunctuation(int cp) {
         if (cp < 0x80) {
             return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40)
                     || (cp >= 0x5B && cp <= 0x60) || (cp >= 0x7B && cp <= 0x7E);
@@ -163,7 +163,7 @@ final class UnicodeCategories {
      * The regex crate's {@code \w}, used for added tokens with {@code single_word}: Alphabetic,
      * any mark, decimal digit, connector punctuation or a join control.
      */
-    static boolean isWordCharacter(int cp) {
+    public static boolean isWordCharacter(int cp) {
         if (Character.isAlphabetic(cp) || cp == 0x200C || cp == 0x200D) {
             return true;
         }
@@ -179,7 +179,7 @@ final class UnicodeCategories {
      * The code point at {@code i}. A Rust string cannot hold a lone surrogate, so there is no
      * reference behaviour for one: it is read as U+FFFD, which clean_text then drops.
      */
-    static int codePointAt(CharSequence text, int i, int limit) {
+    public static int codePointAt(CharSequence text, int i, int limit) {
         char c = text.charAt(i);
         if (!Character.isSurrogate(c)) {
             return c;

@@ -15,74 +15,10 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pieces of the tokenizer, against expectations written out by hand from the Hugging Face
- * sources (bert.rs, wordpiece, truncation.rs) and the BERT uncased vocabulary.
+ * The tokenizer as a whole on a real BERT tokenizer.json, against expectations written out by hand
+ * from the Hugging Face sources (bert.rs, wordpiece, truncation.rs) and the BERT uncased vocabulary.
  */
 class TokenizerComponentsTest {
-
-    private static final BertNormalizer BERT_UNCASED = new BertNormalizer(true, true, true, true);
-
-    @Test
-    void normalizerLowercasesAndStripsAccents() {
-        assertEquals("hello, world!", BERT_UNCASED.normalize("Héllo, WORLD!"));
-        assertEquals("creme brulee", BERT_UNCASED.normalize("Crème Brûlée"));
-        assertEquals("creme", BERT_UNCASED.normalize("Cre\u0300me"));
-        assertEquals("angstrom k", BERT_UNCASED.normalize("\u212Bngstr\u00f6m \u212A"));
-    }
-
-    @Test
-    void normalizerKeepsAccentsWhenAsked() {
-        BertNormalizer keep = new BertNormalizer(true, true, false, true);
-        assertEquals("crème", keep.normalize("Crème"));
-        // Rust's char::to_lowercase: full mapping for U+0130, no final-sigma rule.
-        assertEquals("i\u0307stanbul", keep.normalize("\u0130stanbul"));
-        assertEquals("οδοσ", keep.normalize("ΟΔΟΣ"));
-        assertEquals("ß ß", keep.normalize("ß ẞ"));
-        BertNormalizer cased = new BertNormalizer(true, true, false, false);
-        assertEquals("Crème WORLD", cased.normalize("Crème WORLD"));
-    }
-
-    @Test
-    void normalizerCleansControlsAndWhitespace() {
-        assertEquals("abcde", BERT_UNCASED.normalize("a\u0000b\u0001c\u007fd\ufffde"));
-        assertEquals("a b c d", BERT_UNCASED.normalize("a\tb\nc\rd"));
-        assertEquals("a b c d e", BERT_UNCASED.normalize("a\u00a0b\u3000c\u2028d\u2003e"));
-        // Vertical tab, form feed and NEL are Cc: removed before whitespace is mapped.
-        assertEquals("abcd", BERT_UNCASED.normalize("a\u000bb\u000cc\u0085d"));
-        assertEquals("abcd", BERT_UNCASED.normalize("a\u200bb\ufeffc\u00add"));
-        // Private use (Co) goes; unassigned code points stay.
-        assertEquals("ab\u0378", BERT_UNCASED.normalize("a\ue001b\u0378"));
-        BertNormalizer noCleaning = new BertNormalizer(false, false, false, false);
-        assertEquals("a\u0000b\tc", noCleaning.normalize("a\u0000b\tc"));
-    }
-
-    @Test
-    void normalizerUsesTheOldUnicodeTablesOfTheRustCrate() {
-        // U+0890 became Cf and U+0898 Mn in Unicode 14, after unicode_categories 0.1.1.
-        assertEquals("\u0890", BERT_UNCASED.normalize("\u0890"));
-        assertEquals("a\u0898", BERT_UNCASED.normalize("a\u0898"));
-        assertEquals(Character.NON_SPACING_MARK, Character.getType(0x0898));
-    }
-
-    @Test
-    void normalizerSurroundsCjkIdeographsWithSpaces() {
-        assertEquals(" 中  文 ab", BERT_UNCASED.normalize("中文ab"));
-        assertEquals("x \uD840\uDC00 y", BERT_UNCASED.normalize("x\uD840\uDC00y"));
-        // Kana are not spaced, but their voicing marks (U+3099, Mn after NFD) are stripped.
-        assertEquals("ひらかな", BERT_UNCASED.normalize("ひらがな"));
-        // Compatibility ideographs are spaced, then NFD maps them to the unified ones.
-        assertEquals(" \u8c48 ", BERT_UNCASED.normalize("\uF900"));
-    }
-
-    @Test
-    void preTokenizerSplitsOnWhitespaceAndIsolatesPunctuation() {
-        assertEquals(List.of("hello", ",", "world", "!"), words("hello, world!"));
-        assertEquals(List.of("$", "5", "+", "3", "=", "8", "a", "~", "b"), words("$5+3=8  a~b"));
-        assertEquals(List.of("«", "quote", "»", "x\u2e5dy"), words("«quote» x\u2e5dy"));
-        assertEquals(List.of("a", "b", "c"), words("a\u00a0b\u3000c"));
-        assertEquals(List.of("a\u200bb", "😀x"), words(" a\u200bb\t😀x "));
-        assertEquals(List.of(), words(" \n "));
-    }
 
     @Test
     void tokenizerSplitsAsInTheBriefExample() throws IOException {
@@ -97,23 +33,33 @@ class TokenizerComponentsTest {
     }
 
     @Test
-    void wordPieceMatchesLongestFirstAndGivesUpOnTheWholeWord() {
-        Map<String, Integer> vocab = new LinkedHashMap<>();
-        for (String token : new String[] {"[UNK]", "un", "##aff", "##able", "aff", "##a", "😀",
-                "##😀"}) {
-            vocab.put(token, vocab.size());
-        }
-        WordPiece model = new WordPiece(vocab, "[UNK]", "##", 100);
-        assertArrayEquals(new int[] {1, 2, 3}, pieces(model, "unaffable"));
-        assertArrayEquals(new int[] {4, 5}, pieces(model, "affa"));
-        assertArrayEquals(new int[] {0}, pieces(model, "unaffx"));
-        // max_input_chars_per_word counts code points: five emoji are ten chars.
-        WordPiece five = new WordPiece(vocab, "[UNK]", "##", 5);
-        assertArrayEquals(new int[] {6, 7, 7, 7, 7}, pieces(five, "😀😀😀😀😀"));
-        assertArrayEquals(new int[] {0}, pieces(five, "😀😀😀😀😀😀"));
-        assertEquals(OptionalInt.of(2), model.tokenToId("##aff"));
-        assertEquals(OptionalInt.empty(), model.tokenToId("##un"));
-        assertEquals("##able", model.idToToken(3));
+    void offsetsPointIntoTheOriginalText() throws IOException {
+        Tokenizer tokenizer = TokenizerParityTest.load("/all-minilm-l6-v2-tokenizer.json");
+        // "Héllo" is one word of five chars whatever the normalizer does to the é; the specials get (0, 0).
+        Encoding e = tokenizer.encode("Héllo, WORLD!");
+        assertArrayEquals(new int[] {0, 0, 0, 5, 5, 6, 7, 12, 12, 13, 0, 0}, e.offsets());
+        assertArrayEquals(new int[] {1, 0, 0, 0, 0, 1}, e.specialTokensMask());
+        assertArrayEquals(new int[] {-1, 0, 1, 2, 3, -1}, e.wordIds());
+        assertArrayEquals(new int[] {-1, 0, 0, 0, 0, -1}, e.sequenceIds());
+        // Each text of a pair has its own offsets; the second one's tokens are sequence 1.
+        Encoding pair = tokenizer.encodePair("a b", "c", 0);
+        assertArrayEquals(new int[] {0, 0, 0, 1, 2, 3, 0, 0, 0, 1, 0, 0}, pair.offsets());
+        assertArrayEquals(new int[] {-1, 0, 0, -1, 1, -1}, pair.sequenceIds());
+        // An astral character counts two chars; "unaffable" splits into pieces inside one word.
+        Encoding astral = tokenizer.encode("😀 unaffable");
+        assertEquals("[UNK]", astral.tokens()[1]);
+        assertEquals(0, astral.offsetStart(1));
+        assertEquals(2, astral.offsetEnd(1));
+        assertEquals(3, astral.offsetStart(2));
+        assertEquals(12, astral.offsetEnd(astral.length() - 2));
+    }
+
+    @Test
+    void decodeUndoesWordPieceAndDropsSpecialTokensOnRequest() throws IOException {
+        Tokenizer tokenizer = TokenizerParityTest.load("/all-minilm-l6-v2-tokenizer.json");
+        int[] ids = tokenizer.encode("Héllo, WORLD! unaffable").ids();
+        assertEquals("[CLS] hello, world! unaffable [SEP]", tokenizer.decode(ids, false));
+        assertEquals("hello, world! unaffable", tokenizer.decode(ids, true));
     }
 
     @Test
@@ -139,7 +85,7 @@ class TokenizerComponentsTest {
         assertEquals(List.of("[CLS]", "[SEP]"), tokens(tokenizer, tokenizer.encode("one", 2)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> tokenizer.encode("one", 1));
-        assertEquals("maxLength 1 is less than the 2 special tokens the single template adds",
+        assertEquals("max length 1 is less than the 2 special tokens the single template adds",
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> tokenizer.encodePair("a", "b", 2));
 
@@ -162,24 +108,6 @@ class TokenizerComponentsTest {
         assertEquals(null, minilm.idToToken(30522));
         assertEquals(OptionalInt.of(128), minilm.truncationMaxLength());
         assertEquals(OptionalInt.empty(), bge.truncationMaxLength());
-    }
-
-    private static List<String> words(String text) {
-        IntList bounds = new IntList(4);
-        new BertPreTokenizer().preTokenize(text, 0, text.length(), bounds);
-        List<String> words = new ArrayList<>();
-        for (int i = 0; i < bounds.size(); i += 2) {
-            words.add(text.substring(bounds.get(i), bounds.get(i + 1)));
-        }
-        return words;
-    }
-
-    private static int[] pieces(WordPiece model, String word) {
-        IntList ids = new IntList(4);
-        model.tokenize(word, 0, word.length(), ids);
-        int[] out = new int[ids.size()];
-        ids.copyTo(ids.size(), out, 0);
-        return out;
     }
 
     private static List<String> tokens(Tokenizer tokenizer, Encoding encoding) {

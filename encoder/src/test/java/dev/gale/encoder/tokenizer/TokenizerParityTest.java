@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Compares every text of the corpus with the Rust Hugging Face tokenizer (through DJL's
- * binding), untruncated and truncated, single texts and pairs, for two real BERT
- * tokenizer.json files.
+ * binding, tokenizers 0.21.4), untruncated and truncated single texts and untruncated pairs, for
+ * two real BERT tokenizer.json files and variations of one.
  */
 class TokenizerParityTest {
 
@@ -81,7 +81,11 @@ class TokenizerParityTest {
             pairs.add(new String[] {ADVERSARIAL.get(i), ADVERSARIAL.get(i + 1)});
         }
         Failures failures = new Failures(ours);
-        int[] maxLengths = {0, 3, 4, 16, 64, 128, 512};
+        // Only untruncated pairs: DJL 0.34 bundles Rust tokenizers 0.21.4, which truncates pairs by their
+        // whole lengths; 0.22 on tokenizes each text only up to max_length first (tokenize_with_limit), and
+        // Gale follows Python tokenizers 0.23.2. Truncated pairs of both real tokenizers are checked against
+        // that in ReferenceTokenizerParityTest.
+        int[] maxLengths = {0};
         for (int maxLength : maxLengths) {
             try (HuggingFaceTokenizer hf = oracle(resource, maxLength)) {
                 for (String[] pair : pairs) {
@@ -151,10 +155,14 @@ class TokenizerParityTest {
                     String text = texts.get(i);
                     failures.compare(variant + " max " + maxLength, text, null, hf.encode(text),
                             ours.encode(text, maxLength));
+                    compared++;
+                    if (maxLength > 0) {
+                        continue; // truncated pairs: see pairsMatchHuggingFace
+                    }
                     String next = texts.get((i + 1) % texts.size());
-                    failures.compare(variant + " pair max " + maxLength, text, next,
-                            hf.encode(text, next), ours.encodePair(text, next, maxLength));
-                    compared += 2;
+                    failures.compare(variant + " pair", text, next, hf.encode(text, next),
+                            ours.encodePair(text, next, 0));
+                    compared++;
                 }
             }
         }
