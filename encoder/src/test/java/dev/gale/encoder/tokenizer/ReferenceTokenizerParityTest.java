@@ -34,7 +34,10 @@ class ReferenceTokenizerParityTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int SHOWN_FAILURES = 12;
-    static final Path ROOT = resourceDir("/reference/tokenizers");
+    /** The committed fixtures, or a folder reference/crosscheck wrote ({@code GALE_REFERENCE_TOKENIZERS}). */
+    static final Path ROOT = System.getenv("GALE_REFERENCE_TOKENIZERS") != null
+            ? Path.of(System.getenv("GALE_REFERENCE_TOKENIZERS")) : resourceDir("/reference/tokenizers");
+    private static final boolean COMMITTED = System.getenv("GALE_REFERENCE_TOKENIZERS") == null;
     static final Path REAL = resourceDir("/reference/real-tokenizers");
 
     /** The texts the fixtures index into: the corpus, then the adversarial set. */
@@ -128,8 +131,8 @@ class ReferenceTokenizerParityTest {
             fail(name + ": " + failures.size() + " of " + cases + " cases differ from Python tokenizers:\n  "
                     + String.join("\n  ", failures.subList(0, Math.min(SHOWN_FAILURES, failures.size()))));
         }
-        assertTrue(cases >= 500, name + " has only " + cases + " cases");
-        assertTrue(decodes >= 100, name + " has only " + decodes + " decode cases");
+        assertTrue(cases >= (COMMITTED ? 500 : 1), name + " has only " + cases + " cases");
+        assertTrue(decodes >= (COMMITTED ? 100 : 1), name + " has only " + decodes + " decode cases");
         assertTrue(errors <= cases / 10, name + ": " + errors + " cases are errors");
         assertTrue(refused <= cases / 5, name + ": Gale refused " + refused + " cases");
     }

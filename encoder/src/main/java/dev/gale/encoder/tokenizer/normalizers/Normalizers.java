@@ -20,7 +20,7 @@ public final class Normalizers {
 
     /**
      * @param node the normalizer object
-     * @param path its dotted JSON path, for errors ("normalizer", "normalizer.normalizers.1")
+     * @param path its dotted JSON path, for errors ("normalizer", "normalizer.normalizers[1]")
      */
     public static Normalizer fromJson(JsonNode node, String path, TokenizerJson json) {
         String type = TokenizerJson.type(node);
@@ -51,7 +51,7 @@ public final class Normalizers {
         String itemsPath = TokenizerJson.field(path, "normalizers");
         List<Normalizer> normalizers = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            normalizers.add(fromJson(items.get(i), itemsPath + "." + i, json));
+            normalizers.add(fromJson(items.get(i), itemsPath + "[" + i + "]", json));
         }
         return new Sequence(normalizers);
     }
