@@ -16,16 +16,18 @@ import java.util.regex.PatternSyntaxException;
  * <p>The translation keeps Ruby's meanings where Java's differ: {@code ^ $} are line anchors and
  * {@code .} excludes only {@code \n} ({@code MULTILINE | UNIX_LINES}); the {@code (?m)} option is
  * Java's {@code (?s)}; {@code \h} is a hex digit; {@code \v} is U+000B; {@code \w} is Alphabetic, Mark,
- * Nd or Pc (Java's adds Join_Control), and {@code \b \B} follow it; {@code \d \s} and POSIX
+ * Nd, Pc or one of ² ³ ¹ ¼ ½ ¾ (Java's has Join_Control instead), and {@code \b \B} follow it; {@code \d \s} and POSIX
  * brackets are Unicode ({@code UNICODE_CHARACTER_CLASS}); {@code {,n}} is {@code {0,n}} and a brace that is no quantifier
  * is a literal. Refused with an error: {@code \K \y \Y \g \O \N \Q}, absent groups, POSIX
  * {@code [:graph:]} and {@code [:print:]}, and property names Java has no counterpart for. Left as
- * a known difference: case-insensitive matching has no multi-char folds (Oniguruma's {@code (?i)ß}
- * matches "SS").
+ * known differences: case-insensitive matching follows Java's case mappings, not Unicode case
+ * folding (Oniguruma's {@code (?i)ß} matches "SS"; Java's {@code (?i)i} matches U+0130 and U+0131).
+ * The classes were compared with Oniguruma on every code point.
  */
 public final class OnigRegex implements SplitPattern {
 
-    private static final String WORD = "\\p{Alpha}\\p{M}\\p{Nd}\\p{Pc}";
+    // Oniguruma's \w: Alphabetic, Mark, Nd, Pc, and (its Latin-1 table) the digits ² ³ ¹ ¼ ½ ¾.
+    private static final String WORD = "\\p{Alpha}\\p{M}\\p{Nd}\\p{Pc}\\xB2\\xB3\\xB9\\xBC-\\xBE";
     private static final String HEX = "0-9a-fA-F";
     // Java's \b counts Join_Control as a word char; Oniguruma's does not. Java's look-behind of a
     // class sees one char, so {1,2} lets it see a supplementary code point too.
@@ -40,7 +42,7 @@ public final class OnigRegex implements SplitPattern {
             Map.entry("cntrl", "\\p{Cc}"), Map.entry("digit", "\\p{Nd}"),
             Map.entry("lower", "\\p{Lower}"), Map.entry("upper", "\\p{Upper}"),
             Map.entry("punct", "\\p{P}\\p{S}"), Map.entry("space", "\\s"),
-            Map.entry("word", WORD), Map.entry("xdigit", HEX));
+            Map.entry("word", "\\p{Alpha}\\p{M}\\p{Nd}\\p{Pc}"), Map.entry("xdigit", HEX));
 
     private static final Map<String, String> GENERAL_CATEGORIES = Map.ofEntries(
             Map.entry("letter", "L"), Map.entry("casedletter", "LC"), Map.entry("uppercaseletter", "Lu"),

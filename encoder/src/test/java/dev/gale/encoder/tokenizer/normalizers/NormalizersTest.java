@@ -68,7 +68,7 @@ class NormalizersTest {
                 + "Prepend, ByteLevel)", error("{\"type\":\"Unicode\"}"));
         assertEquals("tokenizer.json: normalizer.strip_right is missing (expected true or false)",
                 error("{\"type\":\"Strip\",\"strip_left\":true}"));
-        assertEquals("tokenizer.json: normalizer.normalizers.1.type is missing (expected one of BertNormalizer, "
+        assertEquals("tokenizer.json: normalizer.normalizers[1].type is missing (expected one of BertNormalizer, "
                 + "Strip, StripAccents, NFC, NFD, NFKC, NFKD, Sequence, Lowercase, Nmt, Precompiled, Replace, "
                 + "Prepend, ByteLevel)", error("{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFC\"},{}]}"));
         assertEquals("tokenizer.json: normalizer.pattern is {\"Glob\":\"*\"} (expected {\"String\": ...} or "
