@@ -34,6 +34,7 @@ final class JsonlSink implements TableSink {
         this.output = AtomicOutput.file(output);
         this.json = JSON.getFactory().createGenerator(this.output.stream(), JsonEncoding.UTF8);
         json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+        json.setRootValueSeparator(null); // lines end with our '\n', no space before the next
     }
 
     @Override

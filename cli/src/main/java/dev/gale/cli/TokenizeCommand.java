@@ -94,6 +94,7 @@ final class TokenizeCommand implements Callable<Integer> {
              AtomicOutput output = AtomicOutput.file(io.output);
              JsonGenerator json = new JsonFactory().createGenerator(output.stream(), JsonEncoding.UTF8)) {
             json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            json.setRootValueSeparator(null); // lines end with our '\n', no space before the next
             ArrowReader reader = source.reader();
             long row = 0;
             while (reader.loadNextBatch()) {
@@ -179,6 +180,7 @@ final class TokenizeCommand implements Callable<Integer> {
              AtomicOutput output = AtomicOutput.file(io.output);
              JsonGenerator json = new JsonFactory().createGenerator(output.stream(), JsonEncoding.UTF8)) {
             json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            json.setRootValueSeparator(null); // lines end with our '\n', no space before the next
             String where = io.input.equals("-") ? "stdin" : io.input;
             long number = 0;
             for (String line = readLine(lines, where, number + 1); line != null; line = readLine(lines, where, number + 1)) {
