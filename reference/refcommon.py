@@ -17,6 +17,21 @@ FIXTURES_DIR = REPO / "encoder" / "src" / "test" / "resources" / "reference"
 # (tiny random-weight models) add theirs here.
 SEEDS = {
     "sentencepiece.set_random_generator_seed": 0,
+    # models_fixtures.py: torch.manual_seed(seed) before the model is built (its own init), then a
+    # torch.Generator seeded seed + 1 for the LayerNorm weights / biases and the Linear biases
+    "torch.manual_seed (models_fixtures.py, per family)": {
+        "bert-uncased": 1010,
+        "bert-cased": 1020,
+        "distilbert": 1030,
+        "electra": 1040,
+        "mpnet": 1050,
+        "gte": 1060,
+        "nomic-bert": 1070,
+        "roberta": 1080,
+        "modernbert": 1090,
+        "xlm-roberta": 1100,
+        "deberta-v2": 1110,
+    },
 }
 
 # Environment reference/regenerate runs every step with.
