@@ -1,12 +1,10 @@
 package dev.gale.encoder.tokenizer;
 
 import java.util.function.IntPredicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Hugging Face's {@code Pattern} ({@code tokenizer/pattern.rs}): finds the matches in a text, as
- * (start, end, isMatch) triples that cover it end to end, in chars.
+ * (start, end, isMatch) triples that cover it end to end, in chars. {@link OnigPattern} is the regex one.
  */
 @FunctionalInterface
 public interface SplitPattern {
@@ -18,86 +16,50 @@ public interface SplitPattern {
     static SplitPattern ofCodePoints(IntPredicate test) {
         return inside -> {
             int n = inside.length();
-            IntList out = new IntList(16);
-            if (n == 0) {
-                out.add(0, 0, 0);
-                return out;
-            }
-            int last = 0;
+            Matches matches = new Matches(n);
             for (int i = 0; i < n; ) {
                 int cp = UnicodeCategories.codePointAt(inside, i, n);
                 int next = i + Character.charCount(cp);
                 if (test.test(cp)) {
-                    if (last < i) {
-                        out.add(last, i, 0);
-                    }
-                    out.add(i, next, 1);
-                    last = next;
+                    matches.add(i, next);
                 }
                 i = next;
             }
-            if (n > last) {
-                out.add(last, n, 0);
-            }
-            return out;
+            return matches.finish();
         };
     }
 
-    /** Every occurrence of {@code literal}, left to right, not overlapping. */
-    static SplitPattern literal(String literal) {
-        if (literal.isEmpty()) {
-            return inside -> {
-                IntList out = new IntList(3);
-                out.add(0, inside.length(), 0);
-                return out;
-            };
+    /**
+     * The triples of {@link #findMatches} built from the matches in order, the text between them (and
+     * around them) added as non-matches, as every pattern of pattern.rs does; the empty text without a
+     * match is one empty non-match.
+     */
+    final class Matches {
+
+        private final IntList triples = new IntList(16);
+        private final int length;
+        private int end; // where the last match ended
+
+        /** For a text of {@code length} chars. */
+        public Matches(int length) {
+            this.length = length;
         }
-        return regex(Pattern.compile(Pattern.quote(literal)));
-    }
 
-    /**
-     * An Oniguruma pattern (the regex engine of Hugging Face's {@code SysRegex}) as a Java one: line
-     * anchors, and Unicode {@code \s \d \w} as Oniguruma's UTF-8 encoding gives them.
-     *
-     * @throws java.util.regex.PatternSyntaxException when Java cannot read it
-     */
-    static Pattern compileOniguruma(String pattern) {
-        return Pattern.compile(pattern, Pattern.MULTILINE | Pattern.UNICODE_CHARACTER_CLASS);
-    }
+        /** The next match, {@code [start, end)}, which starts where the last one ended or after it. */
+        public void add(int start, int end) {
+            if (this.end != start) {
+                triples.add(this.end, start, 0);
+            }
+            triples.add(start, end, 1);
+            this.end = end;
+        }
 
-    /**
-     * Every match of {@code regex}, as Oniguruma's {@code find_iter} gives them: empty matches included,
-     * except one right where the previous match ended, or one between the halves of a surrogate pair.
-     */
-    static SplitPattern regex(Pattern regex) {
-        return inside -> {
-            int n = inside.length();
-            IntList out = new IntList(16);
-            if (n == 0) {
-                out.add(0, 0, 0);
-                return out;
+        /** The triples, the text after the last match included. */
+        public IntList finish() {
+            if (end != length || triples.size() == 0) {
+                triples.add(end, length, 0);
             }
-            Matcher m = regex.matcher(inside);
-            int prev = 0;
-            int lastEnd = -1;
-            while (m.find()) {
-                int start = m.start();
-                if (start == m.end() && (start == lastEnd || (start > 0 && start < n
-                        && Character.isLowSurrogate(inside.charAt(start))
-                        && Character.isHighSurrogate(inside.charAt(start - 1))))) {
-                    continue;
-                }
-                lastEnd = m.end();
-                if (prev != m.start()) {
-                    out.add(prev, m.start(), 0);
-                }
-                out.add(m.start(), m.end(), 1);
-                prev = m.end();
-            }
-            if (prev != n) {
-                out.add(prev, n, 0);
-            }
-            return out;
-        };
+            return triples;
+        }
     }
 }

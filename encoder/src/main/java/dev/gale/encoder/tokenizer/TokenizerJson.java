@@ -1,6 +1,7 @@
 package dev.gale.encoder.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -66,6 +67,53 @@ public final class TokenizerJson {
     /** A boolean that may be absent or null, in which case {@code fallback} is returned. */
     public boolean bool(JsonNode node, String path, String name, boolean fallback) {
         return optional(node, name) == null ? fallback : bool(node, path, name);
+    }
+
+    /** A {@code #[serde(default)]} boolean: absent gives {@code fallback}, null is refused. */
+    public boolean defaultedBool(JsonNode node, String path, String name, boolean fallback) {
+        JsonNode value = node.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw error(field(path, name), value.isNull() ? "is null" : describe(value), "true or false");
+        }
+        return value.booleanValue();
+    }
+
+    /** A Rust {@code char}: a string of exactly one code point. */
+    public int codePoint(JsonNode node, String path, String name) {
+        String text = text(node, path, name);
+        if (text.isEmpty() || text.codePointCount(0, text.length()) != 1) {
+            throw error(field(path, name), describe(node.get(name)), "a string of one character");
+        }
+        return text.codePointAt(0);
+    }
+
+    /** A Rust {@code usize}; values past int range act as int's maximum, since no text is that long. */
+    public int usize(JsonNode node, String path, String name) {
+        JsonNode value = node.get(name);
+        if (value == null || !value.isIntegralNumber() || value.bigIntegerValue().signum() < 0) {
+            throw error(field(path, name), describe(value), "a non-negative integer");
+        }
+        return value.canConvertToInt() ? value.intValue() : Integer.MAX_VALUE;
+    }
+
+    /** Builds a component (a normalizer, a decoder, ...) from its object at a JSON path. */
+    @FunctionalInterface
+    public interface ComponentReader<T> {
+        T fromJson(JsonNode node, String path, TokenizerJson json);
+    }
+
+    /** The array member {@code name} of {@code node}, every item read by {@code reader} at its path ("decoders[1]"). */
+    public <T> List<T> components(JsonNode node, String path, String name, ComponentReader<T> reader) {
+        JsonNode items = array(node, path, name);
+        String at = field(path, name);
+        List<T> components = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            components.add(reader.fromJson(items.get(i), at + "[" + i + "]", this));
+        }
+        return components;
     }
 
     public int nonNegativeInt(JsonNode node, String path, String name) {

@@ -87,6 +87,12 @@ class TokenizerConfigTest {
                         + " (expected a key of post_processor.special_tokens)");
         assertRefused("{\"model\": {\"type\": \"BPE\", \"dropout\": 0.1, \"vocab\": {\"a\": 0}, \"merges\": []}}",
                 "x.json: model.dropout is 0.1");
+        // The ByteLevel post-processor is the pre-tokenizer's struct: Python tokenizers 0.23.2 refuses
+        // {"type": "ByteLevel"} and {"type": "ByteLevel", "add_prefix_space": true} as a post_processor.
+        assertRefused("{" + MODEL + ", \"post_processor\": {\"type\": \"ByteLevel\"}}",
+                "x.json: post_processor.add_prefix_space is missing (expected true or false)");
+        assertRefused("{" + MODEL + ", \"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true}}",
+                "x.json: post_processor.trim_offsets is missing (expected true or false)");
         assertRefused("{\"model\": ", "x.json: not valid JSON");
     }
 

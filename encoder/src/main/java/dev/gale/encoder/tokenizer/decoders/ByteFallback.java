@@ -1,6 +1,7 @@
 package dev.gale.encoder.tokenizer.decoders;
 
 import dev.gale.encoder.tokenizer.Decoder;
+import dev.gale.encoder.tokenizer.Utf8;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

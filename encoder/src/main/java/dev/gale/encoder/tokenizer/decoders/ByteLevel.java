@@ -1,6 +1,8 @@
 package dev.gale.encoder.tokenizer.decoders;
 
+import dev.gale.encoder.tokenizer.ByteLevelAlphabet;
 import dev.gale.encoder.tokenizer.Decoder;
+import dev.gale.encoder.tokenizer.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -11,20 +13,6 @@ import java.util.List;
  * bytes; all bytes are joined and read back with {@code String::from_utf8_lossy}, giving one piece.
  */
 public final class ByteLevel implements Decoder {
-
-    /** GPT-2's bytes_to_unicode, reversed: char (0 to 323) to byte, -1 for chars outside the alphabet. */
-    static final short[] BYTE_OF_CHAR = byteOfChar();
-
-    private static short[] byteOfChar() {
-        short[] table = new short[256 + 68];
-        Arrays.fill(table, (short) -1);
-        int next = 256;
-        for (int b = 0; b < 256; b++) {
-            boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
-            table[printable ? b : next++] = (short) b;
-        }
-        return table;
-    }
 
     @Override
     public List<String> decodeChain(List<String> tokens) {
@@ -37,7 +25,7 @@ public final class ByteLevel implements Decoder {
             }
             if (inAlphabet(token)) {
                 for (int i = 0; i < n; i++) {
-                    bytes[length++] = (byte) BYTE_OF_CHAR[token.charAt(i)];
+                    bytes[length++] = (byte) ByteLevelAlphabet.byteOf(token.charAt(i));
                 }
             } else {
                 byte[] utf8 = token.getBytes(StandardCharsets.UTF_8);
@@ -50,8 +38,7 @@ public final class ByteLevel implements Decoder {
 
     private static boolean inAlphabet(String token) {
         for (int i = 0, n = token.length(); i < n; i++) {
-            char c = token.charAt(i);
-            if (c >= BYTE_OF_CHAR.length || BYTE_OF_CHAR[c] < 0) {
+            if (ByteLevelAlphabet.byteOf(token.charAt(i)) < 0) {
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package dev.gale.encoder.tokenizer.decoders;
 
 import dev.gale.encoder.tokenizer.Decoder;
+import dev.gale.encoder.tokenizer.pretokenizers.Metaspace.PrependScheme;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,11 +12,6 @@ import java.util.List;
  * matters to the pre-tokenizer.
  */
 public final class Metaspace implements Decoder {
-
-    /** metaspace.rs {@code PrependScheme}; tokenizer.json writes the names in lower case. */
-    public enum PrependScheme {
-        FIRST, NEVER, ALWAYS
-    }
 
     private final String replacement; // one code point
     private final PrependScheme prependScheme;

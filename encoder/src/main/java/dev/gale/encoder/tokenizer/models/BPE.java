@@ -2,13 +2,12 @@ package dev.gale.encoder.tokenizer.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.encoder.tokenizer.IntList;
-import dev.gale.encoder.tokenizer.Model;
 import dev.gale.encoder.tokenizer.TokenizerJson;
+import dev.gale.encoder.tokenizer.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 
 /**
  * Hugging Face's {@code BPE} model ({@code models/bpe/model.rs}, {@code word.rs}): each char of the
@@ -17,12 +16,11 @@ import java.util.OptionalInt;
  * unknown token, runs of them fused under fuse_unk; else nothing), then symbols are merged as in
  * {@link Word}. Words seen before come from a {@link Cache}.
  */
-public final class BPE implements Model {
+public final class BPE extends VocabModel {
 
     // Chars below this get their symbol from a table filled at load, so most words hash nothing per char.
     private static final int SMALL_CHARS = 0x800;
 
-    private final Vocab vocab;
     private final MergeMap merges;
     private final char[] prefix; // continuing_subword_prefix, or none
     private final int prefixHash;
@@ -42,7 +40,7 @@ public final class BPE implements Model {
 
     private BPE(Vocab vocab, MergeMap merges, String prefix, String suffix, String unkToken,
                 String missingUnk, boolean fuseUnk, boolean byteFallback, boolean ignoreMerges) {
-        this.vocab = vocab;
+        super(vocab);
         this.merges = merges;
         this.prefix = prefix == null ? Vocab.NONE : prefix.toCharArray();
         this.prefixHash = Vocab.hash(Vocab.SEED, this.prefix);
@@ -103,9 +101,7 @@ public final class BPE implements Model {
         boolean byteFallback = json.bool(node, path, "byte_fallback", false);
         boolean ignoreMerges = json.bool(node, path, "ignore_merges", false);
         MergeMap merges = readMerges(node, path, json, vocab, prefix);
-        String missingUnk = unk == null ? null : json.error(TokenizerJson.field(path, "unk_token"),
-                "'" + unk + "' is not a key of " + TokenizerJson.field(path, "vocab")
-                        + " and a word needs it", "one of its tokens").getMessage();
+        String missingUnk = unk == null ? null : Vocab.missingUnk(json, path, unk);
         return new BPE(vocab, merges, prefix, suffix, unk, missingUnk, fuseUnk, byteFallback,
                 ignoreMerges);
     }
@@ -223,7 +219,7 @@ public final class BPE implements Model {
             int end = i + Character.charCount(cp);
             boolean first = i == 0;
             boolean last = end == n;
-            int byteLen = Word.utf8Length(cp);
+            int byteLen = Utf8.length(cp);
             int id;
             if (cp < SMALL_CHARS) {
                 id = smallCharIds[((first ? 0 : 1) + (last ? 2 : 0)) * SMALL_CHARS + cp];
@@ -276,7 +272,7 @@ public final class BPE implements Model {
             }
         }
         for (int k = 0; k < byteLen; k++) {
-            if (byteIds[Word.utf8Byte(cp, byteLen, k)] < 0) {
+            if (byteIds[Utf8.byteAt(cp, byteLen, k)] < 0) {
                 return false;
             }
         }
@@ -293,7 +289,7 @@ public final class BPE implements Model {
             }
         }
         for (int k = 0; k < byteLen; k++) {
-            word.add(byteIds[Word.utf8Byte(cp, byteLen, k)], 1);
+            word.add(byteIds[Utf8.byteAt(cp, byteLen, k)], 1);
         }
         if (suf != null) {
             for (byte b : suf) {
@@ -303,21 +299,6 @@ public final class BPE implements Model {
         return true;
     }
 
-    @Override
-    public OptionalInt tokenToId(String token) {
-        int id = vocab.get(token);
-        return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return vocab.token(id);
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
-    }
 
     /**
      * Hugging Face's {@code MergeMap}: pair of ids -> (rank, new id), open addressing over the pair

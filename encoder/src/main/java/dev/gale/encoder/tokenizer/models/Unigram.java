@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.encoder.tokenizer.IntList;
 import dev.gale.encoder.tokenizer.Model;
 import dev.gale.encoder.tokenizer.TokenizerJson;
+import dev.gale.encoder.tokenizer.Utf8;
 import java.util.Arrays;
 import java.util.OptionalInt;
 
@@ -288,9 +289,9 @@ public final class Unigram implements Model {
         for (int pass = 0; pass < 2; pass++) {
             for (int i = start; i < end; ) {
                 int cp = Character.codePointAt(word, i);
-                int length = Word.utf8Length(cp);
+                int length = Utf8.length(cp);
                 for (int k = 0; k < length; k++) {
-                    int id = byteIds[Word.utf8Byte(cp, length, k)];
+                    int id = byteIds[Utf8.byteAt(cp, length, k)];
                     if (id < 0) {
                         return false;
                     }

@@ -87,6 +87,15 @@ final class Vocab {
         return vocab;
     }
 
+    /**
+     * The error for a word that needs {@code unkToken} (member unk_token of the model at {@code path})
+     * when the vocabulary lacks it: Hugging Face loads such a model and fails only on that word.
+     */
+    static String missingUnk(TokenizerJson json, String path, String unkToken) {
+        return json.error(TokenizerJson.field(path, "unk_token"), "'" + unkToken + "' is not a key of "
+                + TokenizerJson.field(path, "vocab") + " and a word needs it", "one of its tokens").getMessage();
+    }
+
     int size() {
         return size;
     }

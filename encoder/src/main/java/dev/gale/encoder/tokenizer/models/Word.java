@@ -1,6 +1,7 @@
 package dev.gale.encoder.tokenizer.models;
 
 import dev.gale.encoder.tokenizer.IntList;
+import dev.gale.encoder.tokenizer.Utf8;
 import java.util.Arrays;
 
 /**
@@ -119,7 +120,7 @@ final class Word {
             int last = bytePos - 1;
             while (ci < n) {
                 int cp = Character.codePointAt(word, ci);
-                int bl = utf8Length(cp);
+                int bl = Utf8.length(cp);
                 if (cb + bl > first) {
                     break;
                 }
@@ -129,7 +130,7 @@ final class Word {
             int start = ci;
             while (ci < n) {
                 int cp = Character.codePointAt(word, ci);
-                int bl = utf8Length(cp);
+                int bl = Utf8.length(cp);
                 if (cb + bl > last) {
                     break;
                 }
@@ -139,22 +140,6 @@ final class Word {
             int end = ci < n ? ci + Character.charCount(Character.codePointAt(word, ci)) : n;
             out.add(c[s], start, end);
         }
-    }
-
-    /** UTF-8 length of a code point; a lone surrogate counts 3, as Java's own encoder would write. */
-    static int utf8Length(int cp) {
-        return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    }
-
-    /** Byte {@code k} of the UTF-8 form of {@code cp}, which has {@code length} bytes. */
-    static int utf8Byte(int cp, int length, int k) {
-        if (length == 1) {
-            return cp;
-        }
-        if (k == 0) {
-            return ((0xFF00 >> length) & 0xFF) | (cp >> (6 * (length - 1)));
-        }
-        return 0x80 | ((cp >> (6 * (length - 1 - k))) & 0x3F);
     }
 
     private void push(int rank, int pos, int newId) {

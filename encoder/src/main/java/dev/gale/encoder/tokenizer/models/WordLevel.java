@@ -2,22 +2,19 @@ package dev.gale.encoder.tokenizer.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.encoder.tokenizer.IntList;
-import dev.gale.encoder.tokenizer.Model;
 import dev.gale.encoder.tokenizer.TokenizerJson;
-import java.util.OptionalInt;
 
 /**
  * Hugging Face's {@code WordLevel} model ({@code models/wordlevel/mod.rs}): the whole word is one
  * token, its own when the vocabulary has it, else the unknown token.
  */
-public final class WordLevel implements Model {
+public final class WordLevel extends VocabModel {
 
-    private final Vocab vocab;
     private final int unkId; // -1 when unk_token is not in the vocabulary
     private final String missingUnk; // the error for a word that needs the missing unk token
 
     WordLevel(Vocab vocab, String unkToken, String missingUnk) {
-        this.vocab = vocab;
+        super(vocab);
         this.unkId = vocab.get(unkToken);
         this.missingUnk = missingUnk;
     }
@@ -26,11 +23,7 @@ public final class WordLevel implements Model {
     static WordLevel fromJson(JsonNode node, String path, TokenizerJson json) {
         Vocab vocab = new Vocab(Vocab.readMap(node, path, "vocab", json));
         String unk = json.text(node, path, "unk_token");
-        // Hugging Face loads such a model and fails only on a word that needs the unk token.
-        String missingUnk = json.error(TokenizerJson.field(path, "unk_token"), "'" + unk
-                + "' is not a key of " + TokenizerJson.field(path, "vocab") + " and a word needs it",
-                "one of its tokens").getMessage();
-        return new WordLevel(vocab, unk, missingUnk);
+        return new WordLevel(vocab, unk, Vocab.missingUnk(json, path, unk));
     }
 
     @Override
@@ -43,21 +36,5 @@ public final class WordLevel implements Model {
             id = unkId;
         }
         out.add(id, 0, word.length());
-    }
-
-    @Override
-    public OptionalInt tokenToId(String token) {
-        int id = vocab.get(token);
-        return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return vocab.token(id);
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
     }
 }

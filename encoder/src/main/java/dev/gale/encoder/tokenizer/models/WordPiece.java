@@ -2,10 +2,8 @@ package dev.gale.encoder.tokenizer.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.encoder.tokenizer.IntList;
-import dev.gale.encoder.tokenizer.Model;
 import dev.gale.encoder.tokenizer.TokenizerJson;
 import java.util.Map;
-import java.util.OptionalInt;
 
 /**
  * Hugging Face's {@code WordPiece} model ({@code models/wordpiece/mod.rs}): greedy longest match
@@ -15,9 +13,8 @@ import java.util.OptionalInt;
  * <p>A candidate piece is looked up straight from the word, prefix included, without building a
  * string, and candidates longer than the longest token are skipped without a lookup.
  */
-public final class WordPiece implements Model {
+public final class WordPiece extends VocabModel {
 
-    private final Vocab vocab;
     private final int unkId; // -1 when unk_token is not in the vocabulary
     private final String missingUnk; // the error for a word that needs the missing unk token
     private final int maxInputCharsPerWord;
@@ -26,7 +23,7 @@ public final class WordPiece implements Model {
 
     WordPiece(Vocab vocab, String unkToken, String continuingSubwordPrefix, int maxInputCharsPerWord,
               String missingUnk) {
-        this.vocab = vocab;
+        super(vocab);
         this.unkId = vocab.get(unkToken);
         this.missingUnk = missingUnk;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
@@ -43,11 +40,7 @@ public final class WordPiece implements Model {
         String unk = json.text(node, path, "unk_token");
         String prefix = json.text(node, path, "continuing_subword_prefix");
         int maxChars = json.nonNegativeInt(node, path, "max_input_chars_per_word");
-        // Hugging Face loads such a model and fails only on a word that needs the unk token.
-        String missingUnk = json.error(TokenizerJson.field(path, "unk_token"), "'" + unk
-                + "' is not a key of " + TokenizerJson.field(path, "vocab") + " and a word needs it",
-                "one of its tokens").getMessage();
-        return new WordPiece(new Vocab(vocab), unk, prefix, maxChars, missingUnk);
+        return new WordPiece(new Vocab(vocab), unk, prefix, maxChars, Vocab.missingUnk(json, path, unk));
     }
 
     @Override
@@ -107,21 +100,5 @@ public final class WordPiece implements Model {
             throw new IllegalArgumentException(missingUnk);
         }
         out.add(unkId, 0, end);
-    }
-
-    @Override
-    public OptionalInt tokenToId(String token) {
-        int id = vocab.get(token);
-        return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return vocab.token(id);
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
     }
 }

@@ -3,7 +3,6 @@ package dev.gale.encoder.tokenizer.normalizers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.encoder.tokenizer.Normalizer;
 import dev.gale.encoder.tokenizer.TokenizerJson;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -39,41 +38,11 @@ public final class Normalizers {
             case "Nmt" -> Nmt.INSTANCE;
             case "ByteLevel" -> ByteLevel.INSTANCE;
             case "Prepend" -> new Prepend(json.text(node, path, "prepend"));
-            case "Sequence" -> sequence(node, path, json);
-            case "Replace" -> replace(node, path, json);
+            case "Sequence" -> new Sequence(json.components(node, path, "normalizers", Normalizers::fromJson));
+            case "Replace" -> Replace.fromJson(node, path, json);
             case "Precompiled" -> precompiled(node, path, json);
             default -> throw json.unsupportedType(path, node, TYPES);
         };
-    }
-
-    private static Sequence sequence(JsonNode node, String path, TokenizerJson json) {
-        JsonNode items = json.array(node, path, "normalizers");
-        String itemsPath = TokenizerJson.field(path, "normalizers");
-        List<Normalizer> normalizers = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            normalizers.add(fromJson(items.get(i), itemsPath + "[" + i + "]", json));
-        }
-        return new Sequence(normalizers);
-    }
-
-    /** {@code pattern} is {"String": s} or {"Regex": r}. */
-    private static Replace replace(JsonNode node, String path, TokenizerJson json) {
-        JsonNode pattern = json.object(node, path, "pattern");
-        String patternPath = TokenizerJson.field(path, "pattern");
-        String content = json.text(node, path, "content");
-        if (pattern.size() == 1 && pattern.has("String")) {
-            return Replace.literal(json.text(pattern, patternPath, "String"), content);
-        }
-        if (pattern.size() == 1 && pattern.has("Regex")) {
-            String regex = json.text(pattern, patternPath, "Regex");
-            try {
-                return Replace.regex(regex, content);
-            } catch (IllegalArgumentException e) {
-                throw json.error(TokenizerJson.field(patternPath, "Regex"), "'" + regex + "' " + e.getMessage(),
-                        "an Oniguruma regex with a java.util.regex counterpart");
-            }
-        }
-        throw json.error(patternPath, TokenizerJson.describe(pattern), "{\"String\": ...} or {\"Regex\": ...}");
     }
 
     private static Precompiled precompiled(JsonNode node, String path, TokenizerJson json) {

@@ -3,6 +3,7 @@ package dev.gale.encoder.tokenizer.normalizers;
 import dev.gale.encoder.tokenizer.IntList;
 import dev.gale.encoder.tokenizer.NormalizedString;
 import dev.gale.encoder.tokenizer.Normalizer;
+import dev.gale.encoder.tokenizer.Utf8;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -69,7 +70,7 @@ public final class Precompiled implements Normalizer {
         int b = 0;
         for (int k = 0; k < replacements.length; k++) {
             codePointAtByte[b] = k;
-            b += utf8Length(replacements[k]);
+            b += Utf8.length(replacements[k]);
         }
         codePointAtByte[b] = replacements.length;
         for (int c = 0; c < 128; c++) {
@@ -226,9 +227,9 @@ public final class Precompiled implements Normalizer {
         for (int i = from; i < to; ) {
             int cp = Character.codePointAt(text, i);
             i += Character.charCount(cp);
-            int bytes = utf8Length(cp);
+            int bytes = Utf8.length(cp);
             for (int k = 0; k < bytes; k++) {
-                int b = utf8Byte(cp, bytes, k);
+                int b = Utf8.byteAt(cp, bytes, k);
                 if (b == 0) {
                     return -1;
                 }
@@ -258,30 +259,14 @@ public final class Precompiled implements Normalizer {
         return (unit >>> 10) << ((unit & (1 << 9)) >>> 6);
     }
 
-    private static int utf8Length(int cp) {
-        return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    }
-
     /** Whether {@code text[from, to)} is fewer than 6 bytes of UTF-8 ({@code grapheme.len() < 6}). */
     private static boolean isShort(CharSequence text, int from, int to) {
         int bytes = 0;
         for (int i = from; i < to && bytes < 6; ) {
             int cp = Character.codePointAt(text, i);
             i += Character.charCount(cp);
-            bytes += utf8Length(cp);
+            bytes += Utf8.length(cp);
         }
         return bytes < 6;
-    }
-
-    /** Byte {@code k} of the {@code bytes}-byte UTF-8 encoding of {@code cp}. */
-    private static int utf8Byte(int cp, int bytes, int k) {
-        if (bytes == 1) {
-            return cp;
-        }
-        if (k == 0) {
-            int lead = bytes == 2 ? 0xC0 : bytes == 3 ? 0xE0 : 0xF0;
-            return lead | (cp >>> (6 * (bytes - 1)));
-        }
-        return 0x80 | ((cp >>> (6 * (bytes - 1 - k))) & 0x3F);
     }
 }

@@ -1,22 +1,29 @@
 package dev.gale.encoder.tokenizer.normalizers;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gale.encoder.tokenizer.Decoder;
 import dev.gale.encoder.tokenizer.IntList;
 import dev.gale.encoder.tokenizer.NormalizedString;
 import dev.gale.encoder.tokenizer.Normalizer;
+import dev.gale.encoder.tokenizer.OnigPattern;
 import dev.gale.encoder.tokenizer.SplitPattern;
+import dev.gale.encoder.tokenizer.StringOrRegex;
+import dev.gale.encoder.tokenizer.TokenizerJson;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Hugging Face's {@code Replace} ({@code normalizers/replace.rs}, {@code NormalizedString::replace}):
  * every match of the pattern becomes {@code content}, whose chars all take the alignment of the last
- * char of the match (an empty match: of the char before it).
+ * char of the match (an empty match: of the char before it). It is Hugging Face's Replace decoder
+ * too, which replaces the matches in each token.
  *
  * <p>Hugging Face compiles a {@code String} pattern as an escaped Oniguruma regex, so the empty
- * string matches before every char and at the end, as the empty regex does; a non-empty one is
- * found left to right without overlaps, here by a plain scan.
+ * string matches before every char and at the end, as the empty regex does (see {@link OnigPattern#literal}).
  */
-public final class Replace implements Normalizer {
+public final class Replace implements Normalizer, Decoder {
 
     /** A regex that is one char, maybe escaped, repeated at least n >= 1 times, greedily. */
     private static final Pattern RUN = Pattern.compile("([ \\w]|\\\\\\p{Punct})\\{([1-9]\\d{0,3}),\\}");
@@ -29,9 +36,16 @@ public final class Replace implements Normalizer {
         this.content = content;
     }
 
+    /** replace.rs {@code ReplaceDeserializer}: {@code pattern} is {"String": s} or {"Regex": r}, and {@code content}. */
+    public static Replace fromJson(JsonNode node, String path, TokenizerJson json) {
+        StringOrRegex pattern = StringOrRegex.fromJson(node, path, json);
+        String content = json.text(node, path, "content");
+        return pattern.build(json, text -> literal(text, content), regex -> regex(regex, content));
+    }
+
     /** {@code ReplacePattern::String}. */
     public static Replace literal(String literal, String content) {
-        return new Replace(literal.isEmpty() ? OnigRegex.compile("") : literalPattern(literal), content);
+        return new Replace(OnigPattern.literal(literal), content);
     }
 
     /**
@@ -46,7 +60,7 @@ public final class Replace implements Normalizer {
             return new Replace(runPattern(run.group(1).charAt(run.group(1).length() - 1),
                     Integer.parseInt(run.group(2))), content);
         }
-        return new Replace(OnigRegex.compile(regex), content);
+        return new Replace(OnigPattern.compile(regex), content);
     }
 
     @Override
@@ -54,16 +68,34 @@ public final class Replace implements Normalizer {
         text.replace(pattern, content);
     }
 
+    @Override
+    public List<String> decodeChain(List<String> tokens) {
+        List<String> out = new ArrayList<>(tokens.size());
+        for (String token : tokens) {
+            // an empty token has no match at all, even for a pattern that matches the empty string
+            IntList matches = pattern.findMatches(token);
+            if (matches.size() == 3 && matches.get(2) == 0) { // no match
+                out.add(token);
+                continue;
+            }
+            StringBuilder replaced = new StringBuilder(token.length() + 16);
+            for (int i = 0; i < matches.size(); i += 3) {
+                if (matches.get(i + 2) == 1) {
+                    replaced.append(content);
+                } else {
+                    replaced.append(token, matches.get(i), matches.get(i + 1));
+                }
+            }
+            out.add(replaced.toString());
+        }
+        return out;
+    }
+
     /** The matches of {@code c{min,}}: every maximal run of at least {@code min} {@code c}s. */
     private static SplitPattern runPattern(char c, int min) {
         return inside -> {
             int n = inside.length();
-            IntList out = new IntList(16);
-            if (n == 0) {
-                out.add(0, 0, 0);
-                return out;
-            }
-            int prev = 0;
+            SplitPattern.Matches matches = new SplitPattern.Matches(n);
             for (int i = 0; i < n; ) {
                 if (inside.charAt(i) != c) {
                     i++;
@@ -74,57 +106,11 @@ public final class Replace implements Normalizer {
                     end++;
                 }
                 if (end - i >= min) {
-                    if (prev != i) {
-                        out.add(prev, i, 0);
-                    }
-                    out.add(i, end, 1);
-                    prev = end;
+                    matches.add(i, end);
                 }
                 i = end;
             }
-            if (prev != n) {
-                out.add(prev, n, 0);
-            }
-            return out;
+            return matches.finish();
         };
-    }
-
-    private static SplitPattern literalPattern(String literal) {
-        int length = literal.length();
-        char first = literal.charAt(0);
-        return inside -> {
-            int n = inside.length();
-            IntList out = new IntList(16);
-            if (n == 0) {
-                out.add(0, 0, 0);
-                return out;
-            }
-            int prev = 0;
-            for (int i = 0; i + length <= n; ) {
-                if (inside.charAt(i) == first && matchesAt(inside, i, literal)) {
-                    if (prev != i) {
-                        out.add(prev, i, 0);
-                    }
-                    out.add(i, i + length, 1);
-                    i += length;
-                    prev = i;
-                } else {
-                    i++;
-                }
-            }
-            if (prev != n) {
-                out.add(prev, n, 0);
-            }
-            return out;
-        };
-    }
-
-    private static boolean matchesAt(CharSequence inside, int at, String literal) {
-        for (int k = 1; k < literal.length(); k++) {
-            if (inside.charAt(at + k) != literal.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

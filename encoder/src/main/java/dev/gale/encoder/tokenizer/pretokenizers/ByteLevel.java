@@ -1,11 +1,11 @@
 package dev.gale.encoder.tokenizer.pretokenizers;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gale.encoder.tokenizer.ByteLevelAlphabet;
 import dev.gale.encoder.tokenizer.IntList;
-import dev.gale.encoder.tokenizer.NormalizedString;
 import dev.gale.encoder.tokenizer.PreTokenizedString;
 import dev.gale.encoder.tokenizer.PreTokenizer;
-import dev.gale.encoder.tokenizer.UnicodeCategories;
-import java.util.List;
+import dev.gale.encoder.tokenizer.TokenizerJson;
 
 /**
  * Hugging Face's {@code ByteLevel} pre-tokenizer ({@code pre_tokenizers/byte_level.rs}): optionally
@@ -24,6 +24,15 @@ public final class ByteLevel implements PreTokenizer {
         this.addPrefixSpace = addPrefixSpace;
         this.trimOffsets = trimOffsets;
         this.useRegex = useRegex;
+    }
+
+    /**
+     * byte_level.rs {@code ByteLevel}, for the pre-tokenizer, the decoder and the post-processor:
+     * {@code add_prefix_space} and {@code trim_offsets} required, {@code use_regex} defaulting to true.
+     */
+    public static ByteLevel fromJson(JsonNode node, String path, TokenizerJson json) {
+        return new ByteLevel(json.bool(node, path, "add_prefix_space"), json.bool(node, path, "trim_offsets"),
+                json.defaultedBool(node, path, "use_regex", true));
     }
 
     public boolean addPrefixSpace() {
@@ -58,61 +67,8 @@ public final class ByteLevel implements PreTokenizer {
                 out.add(piece);
             }
             for (int w = first; w < out.size(); w++) {
-                toBytes(out.get(w), scratch);
+                ByteLevelAlphabet.toBytes(out.get(w), scratch);
             }
         });
-    }
-
-    /**
-     * Rewrites {@code word} into the byte alphabet: the first byte of each char takes its place
-     * (change 0), the others are inserted after it (change 1). A lone surrogate, which Rust strings
-     * cannot hold, is written as U+FFFD.
-     */
-    static void toBytes(NormalizedString word, IntList scratch) {
-        int n = word.length();
-        boolean ascii = true;
-        for (int i = 0; i < n; i++) {
-            if (word.charAt(i) >= 0x80) {
-                ascii = false;
-                break;
-            }
-        }
-        if (ascii) {
-            // one byte per char: a rewrite in place keeps every alignment, as change 0 does
-            for (int i = 0; i < n; i++) {
-                char c = word.charAt(i);
-                char b = ByteLevelAlphabet.charOf(c);
-                if (b != c) {
-                    word.setCharAt(i, b);
-                }
-            }
-            return;
-        }
-        scratch.clear();
-        for (int i = 0; i < n; ) {
-            int cp = UnicodeCategories.codePointAt(word, i, n);
-            i += Character.isSupplementaryCodePoint(cp) ? 2 : 1;
-            if (cp < 0x80) {
-                pair(scratch, cp, 0);
-            } else if (cp < 0x800) {
-                pair(scratch, 0xC0 | (cp >> 6), 0);
-                pair(scratch, 0x80 | (cp & 0x3F), 1);
-            } else if (cp < 0x10000) {
-                pair(scratch, 0xE0 | (cp >> 12), 0);
-                pair(scratch, 0x80 | ((cp >> 6) & 0x3F), 1);
-                pair(scratch, 0x80 | (cp & 0x3F), 1);
-            } else {
-                pair(scratch, 0xF0 | (cp >> 18), 0);
-                pair(scratch, 0x80 | ((cp >> 12) & 0x3F), 1);
-                pair(scratch, 0x80 | ((cp >> 6) & 0x3F), 1);
-                pair(scratch, 0x80 | (cp & 0x3F), 1);
-            }
-        }
-        word.transform(scratch, 0);
-    }
-
-    private static void pair(IntList dest, int byteValue, int change) {
-        dest.add(ByteLevelAlphabet.charOf(byteValue));
-        dest.add(change);
     }
 }

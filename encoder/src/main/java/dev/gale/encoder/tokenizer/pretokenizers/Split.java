@@ -1,6 +1,7 @@
 package dev.gale.encoder.tokenizer.pretokenizers;
 
 import dev.gale.encoder.tokenizer.IntList;
+import dev.gale.encoder.tokenizer.OnigPattern;
 import dev.gale.encoder.tokenizer.PreTokenizedString;
 import dev.gale.encoder.tokenizer.PreTokenizer;
 import dev.gale.encoder.tokenizer.SplitDelimiterBehavior;

@@ -17,9 +17,10 @@ public record ByteLevel(boolean trimOffsets, boolean addPrefixSpace) implements 
     /** GPT-2's stand-in for the space byte. */
     private static final char SPACE = '\u0120';
 
+    /** Read as the ByteLevel pre-tokenizer is, the one struct in Hugging Face. */
     static ByteLevel fromJson(JsonNode node, String path, TokenizerJson json) {
-        return new ByteLevel(json.bool(node, path, "trim_offsets", true),
-                json.bool(node, path, "add_prefix_space", true));
+        var byteLevel = dev.gale.encoder.tokenizer.pretokenizers.ByteLevel.fromJson(node, path, json);
+        return new ByteLevel(byteLevel.trimOffsets(), byteLevel.addPrefixSpace());
     }
 
     @Override

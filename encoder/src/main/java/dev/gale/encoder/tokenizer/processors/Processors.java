@@ -3,7 +3,6 @@ package dev.gale.encoder.tokenizer.processors;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.encoder.tokenizer.PostProcessor;
 import dev.gale.encoder.tokenizer.TokenizerJson;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Reads tokenizer.json's {@code post_processor}, choosing the class by its {@code type} tag. */
@@ -22,14 +21,7 @@ public final class Processors {
             case "BertProcessing" -> BertProcessing.fromJson(node, path, json);
             case "RobertaProcessing" -> RobertaProcessing.fromJson(node, path, json);
             case "ByteLevel" -> ByteLevel.fromJson(node, path, json);
-            case "Sequence" -> {
-                JsonNode list = json.array(node, path, "processors");
-                List<PostProcessor> processors = new ArrayList<>();
-                for (int i = 0; i < list.size(); i++) {
-                    processors.add(fromJson(list.get(i), TokenizerJson.field(path, "processors") + "[" + i + "]", json));
-                }
-                yield new Sequence(processors);
-            }
+            case "Sequence" -> new Sequence(json.components(node, path, "processors", Processors::fromJson));
             default -> throw json.unsupportedType(path, node, SUPPORTED);
         };
     }

@@ -3,7 +3,7 @@ package dev.gale.encoder.tokenizer.decoders;
 import static dev.gale.encoder.tokenizer.decoders.DecoderAssertions.assertChain;
 import static dev.gale.encoder.tokenizer.decoders.DecoderAssertions.assertDecodes;
 
-import dev.gale.encoder.tokenizer.decoders.Metaspace.PrependScheme;
+import dev.gale.encoder.tokenizer.pretokenizers.Metaspace.PrependScheme;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

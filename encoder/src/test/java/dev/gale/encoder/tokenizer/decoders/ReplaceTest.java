@@ -3,12 +3,14 @@ package dev.gale.encoder.tokenizer.decoders;
 import static dev.gale.encoder.tokenizer.decoders.DecoderAssertions.assertChain;
 import static dev.gale.encoder.tokenizer.decoders.DecoderAssertions.assertDecodes;
 
+import dev.gale.encoder.tokenizer.normalizers.Replace;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Replace decoder (normalizers/replace.rs), literal and regex patterns, with Oniguruma's
- * find_iter semantics for empty matches. Expected values come from Python tokenizers 0.23.2: {@code
+ * The Replace decoder (normalizers/replace.rs, the Replace normalizer as a decoder), literal and
+ * regex patterns, with Oniguruma's find_iter semantics for empty matches and its regex syntax.
+ * Expected values come from Python tokenizers 0.23.2: {@code
  * tokenizers.decoders.Replace(pattern, content).decode(tokens)}, the pattern a str or a {@code
  * tokenizers.Regex}.
  */
@@ -45,6 +47,20 @@ class ReplaceTest {
         assertDecodes("-\uD83D\uDE00-a-", Replace.regex("", "-"), List.of("\uD83D\uDE00a"));
         assertDecodes("$1", Replace.regex("(a)(b)", "$1"), List.of("ab"));
         assertDecodes(" a b", Replace.regex("▁+", " "), List.of("▁▁a▁", "b"));
+    }
+
+    @Test
+    void regexesMeanWhatTheyMeanInOniguruma() {
+        // . is any char but \n, with (?m) any char; \w has ² but not ZWJ; \h is a hex digit, \v U+000B;
+        // a(?i)b|c is a(?i:b|c); blocks by name
+        assertDecodes("XXXXX", Replace.regex(".", "X"), List.of("a\rb\u2028c"));
+        assertDecodes("XX\u200DX", Replace.regex("\\w+", "X"), List.of("\u00B2a", "a\u200Db"));
+        assertDecodes("XXX", Replace.regex("(?m).", "X"), List.of("a\nb"));
+        assertDecodes("XG", Replace.regex("\\h", "X"), List.of("aG"));
+        assertDecodes("XC", Replace.regex("a(?i)b|c", "X"), List.of("aBC"));
+        assertDecodes("aXb\nc", Replace.regex("\\v", "X"), List.of("a\u000Bb\nc"));
+        assertDecodes("\u00B2", Replace.regex("[\\w]", "X"), List.of("\u00B2"));
+        assertDecodes("X\u00E9X", Replace.regex("\\p{In_Basic_Latin}+", "X"), List.of("ab\u00E9c"));
     }
 
     @Test

@@ -4,7 +4,8 @@ import static dev.gale.encoder.tokenizer.decoders.DecoderAssertions.assertChain;
 import static dev.gale.encoder.tokenizer.decoders.DecoderAssertions.assertDecodes;
 import static dev.gale.encoder.tokenizer.decoders.DecoderAssertions.assertPanics;
 
-import dev.gale.encoder.tokenizer.decoders.Metaspace.PrependScheme;
+import dev.gale.encoder.tokenizer.normalizers.Replace;
+import dev.gale.encoder.tokenizer.pretokenizers.Metaspace.PrependScheme;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -71,10 +71,10 @@ class NormalizersTest {
         assertEquals("tokenizer.json: normalizer.normalizers[1].type is missing (expected one of BertNormalizer, "
                 + "Strip, StripAccents, NFC, NFD, NFKC, NFKD, Sequence, Lowercase, Nmt, Precompiled, Replace, "
                 + "Prepend, ByteLevel)", error("{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFC\"},{}]}"));
-        assertEquals("tokenizer.json: normalizer.pattern is {\"Glob\":\"*\"} (expected {\"String\": ...} or "
-                + "{\"Regex\": ...})", error("{\"type\":\"Replace\",\"pattern\":{\"Glob\":\"*\"},\"content\":\"\"}"));
-        assertEquals("tokenizer.json: normalizer.pattern.Regex 'a\\Kb' uses \\K, which Gale does not translate "
-                + "(expected an Oniguruma regex with a java.util.regex counterpart)",
+        assertEquals("tokenizer.json: normalizer.pattern is {\"Glob\":\"*\"} (expected {\"String\": text} or "
+                + "{\"Regex\": pattern})", error("{\"type\":\"Replace\",\"pattern\":{\"Glob\":\"*\"},\"content\":\"\"}"));
+        assertEquals("tokenizer.json: normalizer.pattern.Regex 'a\\Kb' has the escape \\K, which Gale does not "
+                + "translate (expected an Oniguruma regular expression Gale can translate to java.util.regex)",
                 error("{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"a\\\\Kb\"},\"content\":\"\"}"));
         assertEquals("tokenizer.json: normalizer.precompiled_charsmap cannot be parsed: 0 bytes, fewer than the 4 "
                 + "of its trie size (expected SentencePiece's charsmap in base64)",

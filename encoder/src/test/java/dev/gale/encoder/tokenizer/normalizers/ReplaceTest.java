@@ -2,7 +2,6 @@ package dev.gale.encoder.tokenizer.normalizers;
 
 import static dev.gale.encoder.tokenizer.normalizers.Alignments.check;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -10,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Replace, String and Regex patterns, against Python tokenizers 0.23.2:
  * {@code align(normalizers.Replace(Regex(pattern), content), text)} (see {@link Alignments}). The
- * regexes check the Oniguruma-to-Java translation of {@link OnigRegex} and onig's iteration, which
- * skips an empty match right after a match.
+ * regexes check the Oniguruma-to-Java translation of {@link dev.gale.encoder.tokenizer.OnigPattern} and
+ * onig's iteration, which skips an empty match right after a match.
  */
 class ReplaceTest {
 
@@ -99,18 +98,21 @@ class ReplaceTest {
     }
 
     @Test
-    void translation() {
-        assertEquals("[0-9a-fA-F]+(?s:.)\\x0B[\\p{Alpha}\\p{M}\\p{Nd}\\p{Pc}\\xB2\\xB3\\xB9\\xBC-\\xBE]\\{\\P{L}a{0,2}",
-                OnigRegex.translate("\\h+(?m:.)\\v\\w{\\p{^L}a{,2}"));
-        assertEquals("[\\]a[\\p{P}\\p{S}][^\\s]]", OnigRegex.translate("[]a[:punct:][:^space:]]"));
-        assertEquals("\\p{IsHAN}\\p{InBasicLatin}\\p{Lu}\\p{L}", OnigRegex.translate("\\p{Han}\\p{InBasicLatin}\\p{Lu}\\p{Letter}"));
+    void regexPatternsTheOtherComponentsShare() {
+        // POSIX [:graph:], \k'name', blocks: the Oniguruma translation the Split pre-tokenizer uses
+        check(Replace.regex("[[:graph:]]+", "X"), "a b\u00A0c\u0000d\u00E9",
+                "X X\u00A0X\u0000X", "[(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (7, 8)]");
+        check(Replace.regex("(?'a'b)\\k'a'", "X"), "abbc",
+                "aXc", "[(0, 1), (2, 3), (3, 4)]");
+        check(Replace.regex("\\p{In_Basic_Latin}", ""), "a\u00E9b",
+                "\u00E9", "[(1, 2)]");
     }
 
     @Test
     void untranslatableConstructsAreRefused() {
-        // Oniguruma accepts all of these; (?s) is an error there too ("undefined group option").
-        for (String regex : new String[] {"a\\Kb", "\\y", "\\Qa\\E", "(?s).", "(?~a)", "[[:graph:]]", "\\p{Foo}"}) {
-            assertThrows(IllegalArgumentException.class, () -> OnigRegex.compile(regex), regex);
+        // Oniguruma accepts all of these but (?s) ("undefined group option"); OnigPatternTest has more.
+        for (String regex : new String[] {"a\\Kb", "\\y", "\\Qa\\E", "(?s).", "(?~a)", "\\p{Foo}"}) {
+            assertThrows(IllegalArgumentException.class, () -> Replace.regex(regex, "X"), regex);
         }
     }
 }

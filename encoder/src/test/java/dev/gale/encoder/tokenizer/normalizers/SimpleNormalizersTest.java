@@ -108,6 +108,9 @@ class SimpleNormalizersTest {
                 "a\u0109b\u0120\u010A", "[(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]");
         check(ByteLevel.INSTANCE, "\u00E9\uD83D\uDE00",
                 "\u00C3\u00A9\u00F0\u0141\u013A\u0122", "[(0, 1), (0, 1), (1, 2), (1, 2), (1, 2), (1, 2)]");
+        // By hand (Python cannot hold a lone surrogate): it is U+FFFD, bytes EF BF BD, as in the pre-tokenizer.
+        check(ByteLevel.INSTANCE, "a\uD800",
+                "a\u00EF\u00BF\u00BD", "[(0, 1), (1, 2), (1, 2), (1, 2)]");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static dev.gale.encoder.tokenizer.pretokenizers.PreTokenizerTesting.p;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.gale.encoder.tokenizer.ByteLevelAlphabet;
 import dev.gale.encoder.tokenizer.NormalizedString;
 import dev.gale.encoder.tokenizer.PreTokenizedString;
 import java.util.HashSet;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.encoder.tokenizer.IntList;
+import dev.gale.encoder.tokenizer.OnigPattern;
 import dev.gale.encoder.tokenizer.PreTokenizer;
 import dev.gale.encoder.tokenizer.TokenizerJson;
 import dev.gale.encoder.tokenizer.pretokenizers.PreTokenizerTesting.Piece;

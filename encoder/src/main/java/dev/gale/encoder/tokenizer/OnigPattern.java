@@ -1,7 +1,5 @@
-package dev.gale.encoder.tokenizer.pretokenizers;
+package dev.gale.encoder.tokenizer;
 
-import dev.gale.encoder.tokenizer.IntList;
-import dev.gale.encoder.tokenizer.SplitPattern;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -14,20 +12,24 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Hugging Face's {@code SysRegex} ({@code utils/onig.rs}): an Oniguruma regex (Ruby syntax, the onig
  * crate's default) as a {@link SplitPattern}, translated to {@link java.util.regex} and iterated as the
- * onig crate's {@code find_iter} does.
+ * onig crate's {@code find_iter} does. The Split pre-tokenizer and the Replace normalizer and decoder
+ * all match with it, a {@code String} pattern as its escaped regex ({@link #literal}).
  *
  * <p>What the translation changes, so that both engines match the same text: {@code (?m)} is Java's
  * {@code (?s)}; an isolated option group {@code a(?i)b|c} reaches to the next {@code )}
- * ({@code a(?i:b|c)}); {@code ^ $} are line anchors on {@code \n} only; {@code \w} (and {@code \W},
- * {@code \b}, {@code \B}) is Oniguruma's word class, which has U+00B2 U+00B3 U+00B9 U+00BC-U+00BE and
- * lacks U+200C U+200D; {@code \h} is a hex digit; {@code \v} is U+000B; {@code X{n,m}+} repeats
- * {@code X{n,m}} (it is not possessive in Ruby syntax); {@code {,m}} is {@code {0,m}}; a '{' that
- * starts no interval is literal; a case-insensitive literal Oniguruma would fold over several chars
- * ({@code (?i)ss} matching ß) is refused; group names are renamed for Java; property names are matched as Oniguruma does (case, spaces,
- * {@code -} and {@code _} ignored). General categories, scripts and the other properties it names
- * agree with JDK 25's tables for every code point (the tests check the common ones against
- * tokenizers 0.23.2). Constructs without a faithful translation ({@code \G}, {@code \K},
- * {@code \X}, {@code \g<..>}, absent groups, conditionals, {@code (?x)}, ...) are refused.
+ * ({@code a(?i:b|c)}); {@code ^ $} are line anchors on {@code \n} only and {@code .} is any char but
+ * {@code \n}; {@code \w} (and {@code \W}, {@code \b}, {@code \B}) is Oniguruma's word class, which has
+ * U+00B2 U+00B3 U+00B9 U+00BC-U+00BE and lacks U+200C U+200D; {@code \h} is a hex digit; {@code \v} is
+ * U+000B; {@code \cX} is {@code X & 0x9F}; {@code X{n,m}+} repeats {@code X{n,m}} (it is not possessive
+ * in Ruby syntax); {@code {,m}} is {@code {0,m}}; a '{' that starts no interval is literal; a
+ * case-insensitive literal Oniguruma would fold over several chars ({@code (?i)ss} matching ß) is
+ * refused; group names are renamed for Java and {@code \k'name'} is {@code \k<name>}; property names are
+ * matched as Oniguruma does (case, spaces, {@code -} and {@code _} ignored), blocks included
+ * ({@code \p{In_Basic_Latin}}). General categories, scripts, blocks and the other properties it names
+ * agree with JDK 25's tables for every code point (the tests check the common ones against tokenizers
+ * 0.23.2). Constructs without a faithful translation ({@code \G}, {@code \K}, {@code \X}, {@code \y},
+ * {@code \g<..>}, absent groups, conditionals, {@code (?x)}, ...) are refused, each with a message
+ * that starts "has".
  */
 public final class OnigPattern implements SplitPattern {
 
@@ -68,9 +70,46 @@ public final class OnigPattern implements SplitPattern {
         }
     }
 
-    /** {@code regex::escape(text)} compiled by Oniguruma: every occurrence of {@code text}, or empty matches. */
-    public static OnigPattern literal(String text) {
-        return new OnigPattern(Pattern.compile(Pattern.quote(text), FLAGS));
+    /**
+     * {@code regex::escape(text)} compiled by Oniguruma: every occurrence of {@code text}, left to right
+     * and not overlapping, found by a plain scan; the empty text is the empty regex, which matches at
+     * every code point boundary, ends included.
+     */
+    public static SplitPattern literal(String text) {
+        if (text.isEmpty()) {
+            return compile("");
+        }
+        int length = text.length();
+        char first = text.charAt(0);
+        return inside -> {
+            int n = inside.length();
+            Matches matches = new Matches(n);
+            for (int i = 0; i + length <= n; ) {
+                if (inside.charAt(i) == first && occursAt(inside, i, text) && !splitsPair(inside, i)
+                        && !splitsPair(inside, i + length)) {
+                    matches.add(i, i + length);
+                    i += length;
+                } else {
+                    i++;
+                }
+            }
+            return matches.finish();
+        };
+    }
+
+    private static boolean occursAt(CharSequence inside, int at, String text) {
+        for (int k = 1; k < text.length(); k++) {
+            if (inside.charAt(at + k) != text.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Whether i falls between the two chars of a surrogate pair, where Oniguruma never starts or ends a match.
+    private static boolean splitsPair(CharSequence s, int i) {
+        return i > 0 && i < s.length() && Character.isLowSurrogate(s.charAt(i))
+                && Character.isHighSurrogate(s.charAt(i - 1));
     }
 
     /** The translated Java pattern. */
@@ -86,20 +125,17 @@ public final class OnigPattern implements SplitPattern {
     @Override
     public IntList findMatches(CharSequence inside) {
         int n = inside.length();
-        IntList out = new IntList(16);
+        Matches matches = new Matches(n);
         if (n == 0) {
-            out.add(0, 0, 0);
-            return out;
+            return matches.finish(); // pattern.rs does not search an empty text
         }
         Matcher m = pattern.matcher(inside);
-        int prev = 0;
         int lastEnd = 0;
         int lastMatchEnd = -1;
         while (lastEnd <= n && m.find(lastEnd)) {
             int s = m.start();
             int e = m.end();
-            if (s > 0 && s < n && Character.isLowSurrogate(inside.charAt(s))
-                    && Character.isHighSurrogate(inside.charAt(s - 1))) {
+            if (splitsPair(inside, s)) {
                 // Java tried a start between the chars of a surrogate pair; Oniguruma never does.
                 lastEnd = s + 1;
                 continue;
@@ -110,16 +146,9 @@ public final class OnigPattern implements SplitPattern {
             }
             lastEnd = e;
             lastMatchEnd = e;
-            if (prev != s) {
-                out.add(prev, s, 0);
-            }
-            out.add(s, e, 1);
-            prev = e;
+            matches.add(s, e);
         }
-        if (prev != n) {
-            out.add(prev, n, 0);
-        }
-        return out;
+        return matches.finish();
     }
 
     private static int charCount(CharSequence s, int i, int n) {
@@ -587,19 +616,23 @@ public final class OnigPattern implements SplitPattern {
                 case '0': return codePoint(octal(), "\\0");
                 case 'p':
                 case 'P': return property(c == 'P', inClass);
+                case 'c': return control(inClass);
                 case 'k':
-                    if (inClass || pos >= src.length() || src.charAt(pos) != '<') {
+                    // \k<name> and \k'name'
+                    char quote = pos < src.length() ? src.charAt(pos) : ' ';
+                    if (inClass || (quote != '<' && quote != '\'')) {
                         break;
                     }
-                    int end = src.indexOf('>', pos);
+                    int end = src.indexOf(quote == '<' ? '>' : '\'', pos + 1);
                     if (end < 0) {
                         break;
                     }
                     String ref = src.substring(pos + 1, end);
+                    String written = src.substring(pos - 2, end + 1);
                     pos = end + 1;
                     String java = groupNames.get(ref);
                     if (java == null) {
-                        throw refuse("has the back reference \\k<" + ref + "> to no group before it");
+                        throw refuse("has the back reference " + written + " to no group before it");
                     }
                     return "\\k<" + java + ">";
                 default:
@@ -620,6 +653,17 @@ public final class OnigPattern implements SplitPattern {
             }
             throw refuse("has the escape \\" + c + (inClass ? " in a character class" : "")
                     + ", which Gale does not translate");
+        }
+
+        // \cX, the control char X & 0x9F (\c? is DEL), for a printable ASCII X
+        private String control(boolean inClass) {
+            char x = pos < src.length() ? src.charAt(pos) : 0;
+            if (x < 0x20 || x > 0x7E || x == '\\') {
+                throw refuse("has the escape \\c" + (x == 0 ? "" : Character.toString(x))
+                        + (inClass ? " in a character class" : "") + ", which Gale does not translate");
+            }
+            pos++;
+            return codePoint(x == '?' ? 0x7F : x & 0x9F, "\\c");
         }
 
         private String hexEscape() {
@@ -811,6 +855,30 @@ public final class OnigPattern implements SplitPattern {
         }
     }
 
+    // Unicode blocks by Oniguruma's names (\p{In_Basic_Latin}), read from the JDK when a pattern first names one.
+    private static final class Blocks {
+
+        // Java's names for these blocks are older than Unicode's, which Oniguruma uses.
+        private static final Map<String, String> RENAMED = Map.of("GREEK", "greekandcoptic",
+                "CYRILLIC_SUPPLEMENTARY", "cyrillicsupplement",
+                "COMBINING_MARKS_FOR_SYMBOLS", "combiningdiacriticalmarksforsymbols");
+
+        // normalized name -> Java's name of the block
+        static final Map<String, String> BY_NAME = new HashMap<>();
+
+        static {
+            Character.UnicodeBlock last = null;
+            for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+                Character.UnicodeBlock block = Character.UnicodeBlock.of(cp);
+                if (block != null && block != last) {
+                    String java = block.toString();
+                    BY_NAME.put(RENAMED.getOrDefault(java, normalize(java)), java);
+                    last = block;
+                }
+            }
+        }
+    }
+
     private static String normalize(String name) {
         StringBuilder b = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++) {
@@ -832,6 +900,12 @@ public final class OnigPattern implements SplitPattern {
         java = SCRIPTS.get(key);
         if (java != null) {
             return java;
+        }
+        if (key.startsWith("in")) {
+            String block = Blocks.BY_NAME.get(key.substring(2));
+            if (block != null) {
+                return "\\p{In" + block + "}";
+            }
         }
         try {
             return "\\p{script=" + Character.UnicodeScript.forName(key).name() + "}";

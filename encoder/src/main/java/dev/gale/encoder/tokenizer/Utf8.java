@@ -1,22 +1,40 @@
-package dev.gale.encoder.tokenizer.decoders;
+package dev.gale.encoder.tokenizer;
 
 /**
- * UTF-8 to text as Rust does it: {@link #lossy} is {@code String::from_utf8_lossy} (one U+FFFD for
- * each maximal ill-formed subpart, as {@code core::str::lossy::Utf8Chunks} delimits them) and
- * {@link #strict} is {@code String::from_utf8}.
+ * UTF-8 as Rust strings hold it. One code point to bytes: {@link #length} and {@link #byteAt}, byte by
+ * byte without an array (a lone surrogate, which a Rust string cannot hold, is encoded as if it were a
+ * char). Bytes to text: {@link #lossy} is {@code String::from_utf8_lossy} (one U+FFFD for each maximal
+ * ill-formed subpart, as {@code core::str::lossy::Utf8Chunks} delimits them) and {@link #strict} is
+ * {@code String::from_utf8}.
  */
-final class Utf8 {
+public final class Utf8 {
 
     private Utf8() {
     }
 
+    /** The number of UTF-8 bytes of code point {@code cp}. */
+    public static int length(int cp) {
+        return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    }
+
+    /** Byte {@code k} (0 to 255) of the UTF-8 form of {@code cp}, which has {@code length} bytes. */
+    public static int byteAt(int cp, int length, int k) {
+        if (length == 1) {
+            return cp;
+        }
+        if (k == 0) {
+            return ((0xFF00 >> length) & 0xFF) | (cp >> (6 * (length - 1)));
+        }
+        return 0x80 | ((cp >> (6 * (length - 1 - k))) & 0x3F);
+    }
+
     /** {@code bytes[0, length)} as text, every maximal ill-formed subpart turned into one U+FFFD. */
-    static String lossy(byte[] bytes, int length) {
+    public static String lossy(byte[] bytes, int length) {
         return decode(bytes, length, true);
     }
 
     /** {@code bytes[0, length)} as text, or {@code null} when they are not well-formed UTF-8. */
-    static String strict(byte[] bytes, int length) {
+    public static String strict(byte[] bytes, int length) {
         return decode(bytes, length, false);
     }
 
