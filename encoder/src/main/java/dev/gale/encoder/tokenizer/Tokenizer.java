@@ -102,7 +102,10 @@ public final class Tokenizer {
         } catch (JacksonException e) {
             throw new IllegalArgumentException(sourceName + ": not valid JSON (" + e.getOriginalMessage() + ")", e);
         }
-        if (root == null || !root.isObject()) {
+        if (root == null || root.isMissingNode()) {
+            throw new IllegalArgumentException(sourceName + ": the file is empty (expected a tokenizer.json object)");
+        }
+        if (!root.isObject()) {
             throw json.error("(root)", TokenizerJson.describe(root), "a JSON object");
         }
         Model model = Models.fromJson(json.object(root, "", "model"), "model", json);

@@ -94,6 +94,8 @@ class TokenizerConfigTest {
         assertRefused("{" + MODEL + ", \"post_processor\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true}}",
                 "x.json: post_processor.trim_offsets is missing (expected true or false)");
         assertRefused("{\"model\": ", "x.json: not valid JSON");
+        assertRefused("", "x.json: the file is empty (expected a tokenizer.json object)");
+        assertRefused("[1, 2]", "x.json: (root) is [1,2] (expected a JSON object)");
     }
 
     @Test
