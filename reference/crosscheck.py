@@ -16,7 +16,13 @@ import json
 import os
 import shutil
 
+import sys
+from pathlib import Path
+
 from tokenizers import Tokenizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import refcommon  # noqa: E402
 
 
 def read_texts(path):
@@ -33,30 +39,8 @@ def read_texts(path):
     return texts
 
 
-def minus_one(values):
-    return [-1 if v is None else v for v in values]
-
-
-def run_case(tok, a, b, max_length, strategy, direction, special=True):
-    rec = {"a": a, "b": b, "max_length": max_length, "strategy": strategy, "direction": direction,
-           "special": special}
-    try:
-        tok.no_padding()
-        if max_length is None:
-            tok.no_truncation()
-        else:
-            tok.enable_truncation(max_length, stride=0, strategy=strategy, direction=direction)
-        enc = tok.encode(a, pair=b, add_special_tokens=special)
-    except Exception as e:
-        rec["error"] = str(e)
-        return rec
-    rec.update(ids=enc.ids, type_ids=enc.type_ids, special_tokens_mask=enc.special_tokens_mask,
-               offsets=[v for pair in enc.offsets for v in pair], word_ids=minus_one(enc.word_ids),
-               sequence_ids=minus_one(enc.sequence_ids), tokens=enc.tokens, error=None)
-    if max_length is None and b is None:
-        rec["decoded"] = tok.decode(enc.ids, skip_special_tokens=False)
-        rec["decoded_skip"] = tok.decode(enc.ids, skip_special_tokens=True)
-    return rec
+def run_case(tok, a, b, max_length, strategy, direction):
+    return refcommon.encode_record(tok, a, b, a, b, max_length, strategy, direction)
 
 
 def cases(texts):

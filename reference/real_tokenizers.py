@@ -96,46 +96,10 @@ def build_cases():
 # ---------------------------------------------------------------------------------------------
 
 
-def _none_to_minus_one(xs):
-    return [-1 if x is None else x for x in xs]
-
-
 def run_case(tok, case, with_tokens):
     a, b = case["a"], case.get("b")
-    max_length = case.get("max_length")
-    strategy, direction, special = "longest_first", "right", True
-    rec = {
-        "a": a,
-        "b": b,
-        "max_length": max_length,
-        "strategy": strategy,
-        "direction": direction,
-        "special": special,
-    }
-    try:
-        # the jar's tokenizer.json may carry its own truncation / padding (all-minilm-l6-v2: 128, Fixed 128)
-        tok.no_padding()
-        if max_length is None:
-            tok.no_truncation()
-        else:
-            tok.enable_truncation(max_length, stride=0, strategy=strategy, direction=direction)
-        enc = tok.encode(TEXTS[a], pair=None if b is None else TEXTS[b], add_special_tokens=special)
-    except Exception as e:  # the message is part of the oracle
-        rec["error"] = str(e)
-        return rec
-    rec["ids"] = enc.ids
-    rec["type_ids"] = enc.type_ids
-    rec["special_tokens_mask"] = enc.special_tokens_mask
-    rec["offsets"] = [v for pair in enc.offsets for v in pair]
-    rec["word_ids"] = _none_to_minus_one(enc.word_ids)
-    rec["sequence_ids"] = _none_to_minus_one(enc.sequence_ids)
-    if with_tokens:
-        rec["tokens"] = enc.tokens
-    rec["error"] = None
-    if max_length is None and b is None:
-        rec["decoded"] = tok.decode(enc.ids, skip_special_tokens=False)
-        rec["decoded_skip"] = tok.decode(enc.ids, skip_special_tokens=True)
-    return rec
+    return refcommon.encode_record(tok, a, b, TEXTS[a], None if b is None else TEXTS[b], case.get("max_length"),
+                                   with_tokens=with_tokens)
 
 
 # ---------------------------------------------------------------------------------------------

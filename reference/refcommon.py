@@ -100,3 +100,46 @@ def check_deterministic_env():
         raise SystemExit(
             f"run through reference/regenerate (environment not deterministic: {bad}; want {want})"
         )
+
+
+def _none_to_minus_one(xs):
+    return [-1 if x is None else x for x in xs]
+
+
+def encode_record(tok, a, b, text_a, text_b, max_length=None, strategy="longest_first", direction="right",
+                  special=True, with_tokens=True):
+    """One fixture record: what Python tokenizers' encode gives for text_a (and text_b), truncated as asked.
+    a and b are how the record names the texts (an index into the fixture texts, or the text itself).
+    Padding is always off; the file's own truncation is replaced by the case's. An exception (truncation
+    impossible, ...) is recorded as the error, its message being part of the oracle."""
+    rec = {
+        "a": a,
+        "b": b,
+        "max_length": max_length,
+        "strategy": strategy,
+        "direction": direction,
+        "special": special,
+    }
+    try:
+        tok.no_padding()
+        if max_length is None:
+            tok.no_truncation()
+        else:
+            tok.enable_truncation(max_length, stride=0, strategy=strategy, direction=direction)
+        enc = tok.encode(text_a, pair=text_b, add_special_tokens=special)
+    except Exception as e:
+        rec["error"] = str(e)
+        return rec
+    rec["ids"] = enc.ids
+    rec["type_ids"] = enc.type_ids
+    rec["special_tokens_mask"] = enc.special_tokens_mask
+    rec["offsets"] = [v for pair in enc.offsets for v in pair]
+    rec["word_ids"] = _none_to_minus_one(enc.word_ids)
+    rec["sequence_ids"] = _none_to_minus_one(enc.sequence_ids)
+    if with_tokens:
+        rec["tokens"] = enc.tokens
+    rec["error"] = None
+    if max_length is None and text_b is None:
+        rec["decoded"] = tok.decode(enc.ids, skip_special_tokens=False)
+        rec["decoded_skip"] = tok.decode(enc.ids, skip_special_tokens=True)
+    return rec

@@ -196,48 +196,13 @@ def build_cases(sel, added_contents):
 # ---------------------------------------------------------------------------------------------
 
 
-def _none_to_minus_one(xs):
-    return [-1 if x is None else x for x in xs]
-
-
 def run_case(tok, case):
     a, b = case["a"], case.get("b")
     text_a = TEXTS[a] if isinstance(a, int) else a
     text_b = None if b is None else (TEXTS[b] if isinstance(b, int) else b)
-    max_length = case.get("max_length")
-    strategy = case.get("strategy", "longest_first")
-    direction = case.get("direction", "right")
-    special = case["special"]
-    rec = {
-        "a": a,
-        "b": b,
-        "max_length": max_length,
-        "strategy": strategy,
-        "direction": direction,
-        "special": special,
-    }
-    try:
-        tok.no_padding()
-        if max_length is None:
-            tok.no_truncation()
-        else:
-            tok.enable_truncation(max_length, stride=0, strategy=strategy, direction=direction)
-        enc = tok.encode(text_a, pair=text_b, add_special_tokens=special)
-    except Exception as e:  # truncation impossible etc.: the message is part of the oracle
-        rec["error"] = str(e)
-        return rec
-    rec["ids"] = enc.ids
-    rec["type_ids"] = enc.type_ids
-    rec["special_tokens_mask"] = enc.special_tokens_mask
-    rec["offsets"] = [v for pair in enc.offsets for v in pair]
-    rec["word_ids"] = _none_to_minus_one(enc.word_ids)
-    rec["sequence_ids"] = _none_to_minus_one(enc.sequence_ids)
-    rec["tokens"] = enc.tokens
-    rec["error"] = None
-    if max_length is None and text_b is None:
-        rec["decoded"] = tok.decode(enc.ids, skip_special_tokens=False)
-        rec["decoded_skip"] = tok.decode(enc.ids, skip_special_tokens=True)
-    return rec
+    return refcommon.encode_record(tok, a, b, text_a, text_b, case.get("max_length"),
+                                   case.get("strategy", "longest_first"), case.get("direction", "right"),
+                                   case["special"])
 
 
 def dump_expected(folder, sel):
