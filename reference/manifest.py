@@ -2,7 +2,8 @@
 """Writes encoder/src/test/resources/reference/manifest.json: the library versions and seeds the
 fixtures were made with, the training-text rule, the corpus hashes, a summary of every tokenizer
 pipeline (its component types and added-token flags), the source (jar, entry, sha256) of every real
-tokenizer, and the sha256 + size of every fixture file.
+tokenizer, the options of every model variant and sentence-transformers directory, the counts of the
+unicode fixtures, and the sha256 + size of every fixture file.
 
 The manifest holds no timestamp or path of this machine, so it is byte-identical on every
 regeneration that produced identical fixtures.
@@ -107,6 +108,74 @@ def real_tokenizer_summary(folder):
     return summary
 
 
+def gz_records(path):
+    if not path.exists():
+        return []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def model_variant_summary(folder, files):
+    """A models/<variant> folder: the config options that tell the variants apart, where its tokenizer files
+    come from (tokenizer-from.txt), the max length and the record count."""
+    c = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    keys = ("model_type", "dtype", "vocab_size", "hidden_size", "dim", "embedding_size", "num_attention_heads",
+            "n_heads", "num_hidden_layers", "n_layers", "intermediate_size", "hidden_dim", "hidden_act",
+            "hidden_activation", "activation", "max_position_embeddings", "type_vocab_size", "layer_norm_eps",
+            "sinusoidal_pos_embds", "rope_parameters", "layer_types", "local_attention", "norm_bias", "mlp_bias",
+            "attention_bias", "relative_attention", "position_buckets", "max_relative_positions", "share_att_key",
+            "pos_att_type", "position_biased_input", "norm_rel_ebd")
+    summary = {k: c[k] for k in keys if k in c}
+    summary["tokenizer_from"] = (folder / "tokenizer-from.txt").read_text(encoding="utf-8").strip()
+    records = gz_records(folder / "hidden_states.jsonl.gz")
+    summary["max_length"] = sorted({r["max_length"] for r in records})
+    summary["records"] = len(records)
+    return summary
+
+
+def st_summary(folder):
+    """A sentence-transformers/<name> folder: base, module types, pooling, prompts, the record count."""
+    modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+    pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    st_config = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
+    bert_config = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    summary = {
+        "base": (folder / "base.txt").read_text(encoding="utf-8"),
+        "modules": [{"path": m["path"], "type": m["type"]} for m in modules],
+        "pooling": pooling.get("pooling_mode") or [k for k, v in pooling.items() if k.startswith("pooling_mode_") and v],
+        "prompts": st_config.get("prompts"),
+        "default_prompt_name": st_config.get("default_prompt_name"),
+        "sentence_bert_config_max_seq_length": bert_config.get("max_seq_length"),
+    }
+    if (folder / "tokenizer_config.json").exists():
+        tc = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+        summary["tokenizer_config_model_max_length"] = tc.get("model_max_length")
+    summary["records"] = len(gz_records(folder / "expected.jsonl.gz"))
+    return summary
+
+
+def unicode_summary(folder):
+    """The unicode folder: the counts and settings in the header (first line) of each of its files."""
+    summary = {}
+    for name in ("normalizers", "graphemes"):
+        path = folder / f"{name}.jsonl.gz"
+        if not path.exists():
+            continue
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            h = json.loads(f.readline())
+        if name == "normalizers":
+            summary[name] = {"tokenizers": h["tokenizers"], "code_points": h["code_points"], "records": h["records"],
+                             "changed": h["changed"], "probe_classes": len(h["probe_classes"]),
+                             "precompiled": h["normalizers"]["Precompiled"]}
+        else:
+            summary[name] = {"tokenizers": h["tokenizers"], "seed": h["seed"], "records": h["records"],
+                             "revealing": h["revealing"], "revealing_by_normalizer": h["revealing_by_normalizer"],
+                             "after_a_joined_code_points": h["after_a"]["joined_code_points"],
+                             "probe_rules": len(h["normalizers"]["probe"]["rules"])}
+        summary[name]["size"] = path.stat().st_size
+    return summary
+
+
 def dumps(obj, indent=0):
     """JSON with one line per entry, except that small objects / lists stay on one line."""
     flat = json.dumps(obj, ensure_ascii=False)
@@ -159,6 +228,26 @@ def main():
                 )
                 real[d.name] = summary
 
+    models_root = refcommon.FIXTURES_DIR / "models"
+    models = {}
+    if models_root.is_dir():
+        for d in sorted(models_root.iterdir()):
+            if (d / "config.json").is_file():
+                summary = model_variant_summary(d, files)
+                summary["size"] = sum(v["size"] for k, v in files.items() if k.startswith(f"models/{d.name}/"))
+                models[d.name] = summary
+
+    st_root = refcommon.FIXTURES_DIR / "sentence-transformers"
+    st = {}
+    if st_root.is_dir():
+        for d in sorted(st_root.iterdir()):
+            if (d / "modules.json").is_file():
+                summary = st_summary(d)
+                summary["size"] = sum(
+                    v["size"] for k, v in files.items() if k.startswith(f"sentence-transformers/{d.name}/")
+                )
+                st[d.name] = summary
+
     manifest = {
         "generator": "reference/regenerate",
         "python": platform.python_version(),
@@ -180,6 +269,9 @@ def main():
         },
         "tokenizers": pipelines,
         "real_tokenizers": real,
+        "models": models,
+        "sentence_transformers": st,
+        "unicode": unicode_summary(refcommon.FIXTURES_DIR / "unicode"),
         "total_size": sum(v["size"] for v in files.values()),
         "files": files,
     }

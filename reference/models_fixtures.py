@@ -291,40 +291,48 @@ def inputs_for(family, tok, backend):
         yield a, b, enc, agrees
 
 
+def passes_type_ids(model, tok):
+    """token_type_ids go to the model when the tokenizer returns them by default and forward() takes them."""
+    takes_types = "token_type_ids" in inspect.signature(model.forward).parameters
+    gives_types = "token_type_ids" in tok.model_input_names
+    return takes_types and gives_types
+
+
+def hidden_state_record(name, model, a, b, enc, agrees, pass_types):
+    """One hidden_states.jsonl.gz record: the model run on enc (a batch of one, no padding, all-ones mask).
+    Call it under torch.no_grad()."""
+    hidden = model.config.hidden_size
+    ids = torch.tensor([enc["input_ids"]], dtype=torch.long)
+    kwargs = dict(input_ids=ids, attention_mask=torch.ones_like(ids))
+    if pass_types:
+        kwargs["token_type_ids"] = torch.tensor([enc["token_type_ids"]], dtype=torch.long)
+    out = model(**kwargs).last_hidden_state
+    if out.dtype != torch.float32 or tuple(out.shape) != (1, ids.shape[1], hidden):
+        raise SystemExit(f"{name}: unexpected output {out.dtype} {tuple(out.shape)}")
+    if not torch.isfinite(out).all():
+        raise SystemExit(f"{name}: non-finite hidden state for ({a}, {b})")
+    return {
+        "a": a,
+        "b": b,
+        "ids": enc["input_ids"],
+        "type_ids": enc["token_type_ids"] if pass_types else None,
+        "ids_match_tokenizer_json": agrees,
+        "hidden_size": hidden,
+        "last_hidden_state": [round7(v) for v in out[0].reshape(-1).tolist()],
+    }
+
+
 def dump_hidden_states(family, model, folder):
     tok = AutoTokenizer.from_pretrained(str(folder))
     backend = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    # token_type_ids go to the model when the tokenizer returns them by default and forward() takes them
-    takes_types = "token_type_ids" in inspect.signature(model.forward).parameters
-    gives_types = "token_type_ids" in tok.model_input_names
-    pass_types = takes_types and gives_types
-    hidden = model.config.hidden_size
+    pass_types = passes_type_ids(model, tok)
     records = []
     tokens = mismatches = 0
     with torch.no_grad():
         for a, b, enc, agrees in inputs_for(family, tok, backend):
-            ids = torch.tensor([enc["input_ids"]], dtype=torch.long)
-            kwargs = dict(input_ids=ids, attention_mask=torch.ones_like(ids))
-            if pass_types:
-                kwargs["token_type_ids"] = torch.tensor([enc["token_type_ids"]], dtype=torch.long)
-            out = model(**kwargs).last_hidden_state
-            if out.dtype != torch.float32 or tuple(out.shape) != (1, ids.shape[1], hidden):
-                raise SystemExit(f"{family}: unexpected output {out.dtype} {tuple(out.shape)}")
-            if not torch.isfinite(out).all():
-                raise SystemExit(f"{family}: non-finite hidden state for ({a}, {b})")
-            tokens += ids.shape[1]
+            records.append(hidden_state_record(family, model, a, b, enc, agrees, pass_types))
+            tokens += len(enc["input_ids"])
             mismatches += 0 if agrees else 1
-            records.append(
-                {
-                    "a": a,
-                    "b": b,
-                    "ids": enc["input_ids"],
-                    "type_ids": enc["token_type_ids"] if pass_types else None,
-                    "ids_match_tokenizer_json": agrees,
-                    "hidden_size": hidden,
-                    "last_hidden_state": [round7(v) for v in out[0].reshape(-1).tolist()],
-                }
-            )
     size = refcommon.write_jsonl_gz(folder / HIDDEN_FILE, records)
     return len(records), tokens, size, pass_types, mismatches
 

@@ -32,6 +32,37 @@ SEEDS = {
         "xlm-roberta": 1100,
         "deberta-v2": 1110,
     },
+    # model_variants.py: the same scheme (torch.manual_seed(seed), then randomise with seed + 1)
+    "torch.manual_seed (model_variants.py, per variant)": {
+        "bert-uncased-a": 2010,
+        "bert-uncased-b": 2012,
+        "distilbert-a": 2030,
+        "distilbert-b": 2032,
+        "electra-a": 2040,
+        "electra-b": 2042,
+        "mpnet-a": 2050,
+        "mpnet-b": 2052,
+        "gte-a": 2060,
+        "gte-b": 2062,
+        "nomic-bert-a": 2070,
+        "nomic-bert-b": 2072,
+        "roberta-a": 2080,
+        "roberta-b": 2082,
+        "modernbert-a": 2090,
+        "modernbert-b": 2092,
+        "xlm-roberta-a": 2100,
+        "xlm-roberta-b": 2102,
+        "camembert-a": 2104,
+        "deberta-v2-a": 2110,
+        "deberta-v2-b": 2112,
+    },
+    # st_fixtures.py: torch.manual_seed(seed) before the Dense module is built (nn.Linear's own init)
+    "torch.manual_seed (st_fixtures.py, Dense weights per directory)": {
+        "bert-uncased-cls-dense-normalize": 3010,
+        "deberta-v2-b-max-dense": 3020,
+        "xlm-roberta-weightedmean-dense": 3030,
+        "nomic-bert-a-cls-dense-normalize": 3040,
+    },
 }
 
 # Environment reference/regenerate runs every step with.

@@ -49,16 +49,29 @@ public final class EmbeddingPipeline {
      * @param tokenizerThreads threads tokenizing batches ahead of the encoder
      * @param depth            batches queued between stages
      */
-    public record Options(String textColumn, List<String> keep, boolean truncate, int rowsPerBatch, int tokenizerThreads, int depth) {
+    /**
+     * @param prompt prepended to every text (sentence-transformers' prompts, see {@link EmbeddingModel#prompt}); "" for none
+     */
+    public record Options(String textColumn, List<String> keep, boolean truncate, int rowsPerBatch, int tokenizerThreads, int depth,
+                          String prompt) {
         public Options {
             keep = List.copyOf(keep);
+            prompt = prompt == null ? "" : prompt;
             if (rowsPerBatch < 1 || tokenizerThreads < 1 || depth < 1) {
                 throw new IllegalArgumentException("rows per batch, tokenizer threads and queue depth must be at least 1");
             }
         }
 
+        public Options(String textColumn, List<String> keep, boolean truncate, int rowsPerBatch, int tokenizerThreads, int depth) {
+            this(textColumn, keep, truncate, rowsPerBatch, tokenizerThreads, depth, "");
+        }
+
         public static Options of(String textColumn, List<String> keep) {
             return new Options(textColumn, keep, true, 512, Math.max(1, Runtime.getRuntime().availableProcessors()), 2);
+        }
+
+        public Options withPrompt(String p) {
+            return new Options(textColumn, keep, truncate, rowsPerBatch, tokenizerThreads, depth, p);
         }
     }
 
@@ -102,6 +115,8 @@ public final class EmbeddingPipeline {
     private static final Encoded END_OF_OUTPUT = new Encoded(null, null, 0);
 
     private final EmbeddingModel model;
+    /** Leading tokens of every sequence that pooling leaves out: the prompt's, when the model excludes it. */
+    private final int promptTokens;
     private final TableSource source;
     private final BufferAllocator allocator;
     private final Options options;
@@ -120,6 +135,7 @@ public final class EmbeddingPipeline {
 
     private EmbeddingPipeline(EmbeddingModel model, TableSource source, BufferAllocator allocator, Options options) {
         this.model = model;
+        this.promptTokens = model.promptTokens(options.prompt());
         this.source = source;
         this.allocator = allocator;
         this.options = options;
@@ -297,7 +313,7 @@ public final class EmbeddingPipeline {
         }
         long t = System.nanoTime();
         try {
-            TokenColumn tokens = TokenColumn.tokenize(input.text(), model.tokenizer(), model.maxLength(), options.truncate(),
+            TokenColumn tokens = TokenColumn.tokenize(input.text(), options.prompt(), model.tokenizer(), model.maxLength(), options.truncate(),
                     allocator, r -> source.where(input.firstRow() + r), memory);
             return new Tokenized(input, tokens);
         } catch (RuntimeException | Error e) {
@@ -322,7 +338,7 @@ public final class EmbeddingPipeline {
             try (TokenColumn tokens = batch.tokens()) {
                 embedding = EmbeddingColumn.allocate(dimensions, tokens.rows(), allocator);
                 try {
-                    model.embed(tokens.batch(), EmbeddingColumn.data(embedding));
+                    model.embed(tokens.batch(), EmbeddingColumn.data(embedding), promptTokens);
                     for (int r = 0; r < tokens.rows(); r++) {
                         if (batch.input().text().isNull(r)) {
                             embedding.setNull(r);

@@ -66,6 +66,12 @@ public final class TokenColumn implements AutoCloseable {
      */
     public static TokenColumn tokenize(FieldVector text, Tokenizer tokenizer, int maxLength, boolean truncate,
                                        BufferAllocator allocator, LongFunction<String> where, TokenMemory memory) {
+        return tokenize(text, "", tokenizer, maxLength, truncate, allocator, where, memory);
+    }
+
+    /** As above, each text prefixed with {@code prompt} (sentence-transformers' prompts; "" for none). */
+    public static TokenColumn tokenize(FieldVector text, String prompt, Tokenizer tokenizer, int maxLength, boolean truncate,
+                                       BufferAllocator allocator, LongFunction<String> where, TokenMemory memory) {
         int rows = text.getValueCount();
         ListVector ids = (ListVector) FIELD.createVector(allocator);
         try {
@@ -88,10 +94,10 @@ public final class TokenColumn implements AutoCloseable {
                 if (text.isNull(r)) {
                     nulls++;
                 } else {
-                    Encoding encoding = tokenizer.encode(decode(text, r, utf8, where), maxLength);
+                    Encoding encoding = tokenizer.encode(prompt + decode(text, r, utf8, where), maxLength);
                     if (encoding.truncated()) {
                         if (!truncate) {
-                            int all = tokenizer.encode(decode(text, r, utf8, where), 0).ids().length;
+                            int all = tokenizer.encode(prompt + decode(text, r, utf8, where), 0).ids().length;
                             throw new BadInputException(where.apply(r) + ": text has " + all + " tokens, more than the max length "
                                     + maxLength + " (truncation is off)");
                         }

@@ -20,7 +20,7 @@ public final class JmhSummary {
         if (!shape.equals("corpus")) {
             String[] bl = shape.split("x");
             try (dev.gale.encoder.EmbeddingModel m = dev.gale.encoder.EmbeddingModel.load(model)) {
-                return (long) Integer.parseInt(bl[0]) * Math.min(Integer.parseInt(bl[1]), m.config().maxPositionEmbeddings());
+                return (long) Integer.parseInt(bl[0]) * Math.min(Integer.parseInt(bl[1]), m.architecture().maxLength());
             }
         }
         try (dev.gale.encoder.EmbeddingModel m = dev.gale.encoder.EmbeddingModel.load(model)) {

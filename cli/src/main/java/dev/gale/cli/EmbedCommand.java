@@ -45,7 +45,8 @@ final class EmbedCommand implements Callable<Integer> {
         String unit = inputFormat.columnar() ? "rows" : "texts";
         try (EmbeddingModel model = modelOptions.load(maxBatchTokens);
              Progress progress = new Progress(System.err, !quiet, unit)) {
-            progress.finish(EmbeddingPipeline.run(model, io.input, inputFormat, io.output, io.outputFormat(), options, progress));
+            progress.finish(EmbeddingPipeline.run(model, io.input, inputFormat, io.output, io.outputFormat(),
+                    options.withPrompt(modelOptions.prompt(model)), progress));
         }
         return Gale.OK;
     }

@@ -13,8 +13,9 @@ final class ModelOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     String model = BuiltinModel.DEFAULT.alias();
 
-    @Option(names = "--pooling", paramLabel = "<cls|mean|max>", converter = PoolingConverter.class,
-            description = "Pooling (default: the model's sentence-transformers config, else mean).")
+    @Option(names = "--pooling", paramLabel = "<mode>", converter = PoolingConverter.class,
+            description = "Pooling: cls, mean, max, mean_sqrt_len_tokens, weightedmean or lasttoken "
+                    + "(default: the model's sentence-transformers config, else mean).")
     PoolingConfig.Mode pooling;
 
     @Option(names = "--normalize", negatable = true, fallbackValue = "true",
@@ -40,6 +41,29 @@ final class ModelOptions {
 
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
     int threads;
+
+    @Option(names = "--prompt-name", paramLabel = "NAME",
+            description = "Prefix every text with the model's prompt NAME (config_sentence_transformers.json, e.g. query); "
+                    + "default: the model's default prompt, if it has one.")
+    String promptName;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "Prefix every text with TEXT (e.g. \"query: \"), instead of a named prompt.")
+    String prompt;
+
+    /** The prompt text for {@code model}: --prompt, else --prompt-name's, else the model's default (or ""). */
+    String prompt(EmbeddingModel model) {
+        if (prompt != null && promptName != null) {
+            throw new IllegalArgumentException("give --prompt or --prompt-name, not both");
+        }
+        if (prompt != null) {
+            return prompt;
+        }
+        if (promptName != null) {
+            return model.prompt(promptName);
+        }
+        String fallback = model.defaultPrompt();
+        return fallback == null ? "" : fallback;
+    }
 
     EmbeddingModel.Options toOptions() {
         return toOptions(0);
@@ -72,11 +96,12 @@ final class ModelOptions {
     static final class PoolingConverter implements picocli.CommandLine.ITypeConverter<PoolingConfig.Mode> {
         @Override
         public PoolingConfig.Mode convert(String value) {
-            try {
-                return PoolingConfig.Mode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a pooling mode (expected cls, mean or max)");
+            PoolingConfig.Mode mode = PoolingConfig.Mode.of(value.toLowerCase(java.util.Locale.ROOT));
+            if (mode == null) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a pooling mode (expected cls, mean, max, "
+                        + "mean_sqrt_len_tokens, weightedmean or lasttoken)");
             }
+            return mode;
         }
     }
 }

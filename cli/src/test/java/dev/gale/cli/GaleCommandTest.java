@@ -98,7 +98,7 @@ class GaleCommandTest extends CapturesStderr {
         assertEquals("gale: " + empty + ": empty input, expected one text per line", lines.get(0));
         assertEquals("gale: " + jsonl + ":2: field 'text' is missing", lines.get(1));
         assertTrue(lines.get(2).startsWith("gale: model 'no-such-model' is neither a built-in model"), lines.get(2));
-        assertTrue(lines.get(3).contains("'median' is not a pooling mode (expected cls, mean or max)"), lines.get(3));
+        assertTrue(lines.get(3).contains("'median' is not a pooling mode (expected cls, mean, max, mean_sqrt_len_tokens, weightedmean or lasttoken)"), lines.get(3));
         assertTrue(lines.get(4).contains("Unknown option: '--no-such-flag'"), lines.get(4));
         assertEquals("gale: dimensions 4096 exceeds the model's hidden size 384", lines.get(5));
     }

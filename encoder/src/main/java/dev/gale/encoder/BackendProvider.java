@@ -1,6 +1,6 @@
 package dev.gale.encoder;
 
-import dev.gale.encoder.bert.BertModel;
+import dev.gale.encoder.nn.Encoder;
 
 import java.util.List;
 
@@ -24,5 +24,5 @@ public interface BackendProvider {
      * A backend for {@code model} on {@code device} (an id from {@link #devices()}, or just {@link #name()}
      * for its default device).
      */
-    EncoderBackend open(BertModel model, String device, EmbeddingModel.Options options);
+    EncoderBackend open(Encoder model, String device, EmbeddingModel.Options options);
 }

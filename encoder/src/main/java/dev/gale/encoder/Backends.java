@@ -1,6 +1,6 @@
 package dev.gale.encoder;
 
-import dev.gale.encoder.bert.BertModel;
+import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.cpu.CpuEncoder;
 
 import java.lang.management.ManagementFactory;
@@ -52,7 +52,7 @@ public final class Backends {
         throw new IllegalArgumentException("unknown device '" + device + "'; the devices are: " + ids());
     }
 
-    static EncoderBackend open(BertModel model, EmbeddingModel.Options options) {
+    static EncoderBackend open(Encoder model, EmbeddingModel.Options options) {
         return providerOf(options.device()).open(model, options.device(), options);
     }
 
@@ -91,7 +91,7 @@ public final class Backends {
         }
 
         @Override
-        public EncoderBackend open(BertModel model, String device, EmbeddingModel.Options options) {
+        public EncoderBackend open(Encoder model, String device, EmbeddingModel.Options options) {
             int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
             return new CpuEncoder(model, threads);
         }

@@ -1,9 +1,9 @@
 package dev.gale.encoder;
 
-import dev.gale.encoder.bert.BertModel;
-import dev.gale.encoder.model.BertConfig;
 import dev.gale.encoder.model.LoadedModel;
 import dev.gale.encoder.model.ModelLoader;
+import dev.gale.encoder.model.SentenceTransformersConfig;
+import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.tokenizer.Encoding;
 import dev.gale.encoder.tokenizer.Tokenizer;
 
@@ -64,14 +64,17 @@ public final class EmbeddingModel implements AutoCloseable {
     private final PoolingConfig pooling;
     private final int maxLength;
     private final int maxBatchTokens;
+    /** sentence-transformers' Dense modules after pooling, applied on the host; empty for most models. */
+    private final List<SentenceTransformersConfig.Dense> dense;
+    private final int width;   // the pooled (and projected) vector's width before Matryoshka truncation
 
     private EmbeddingModel(Arena arena, LoadedModel loaded, Options options) {
         this.arena = arena;
         this.loaded = loaded;
-        BertConfig config = loaded.config();
-        if (options.maxLength() > config.maxPositionEmbeddings()) {
+        Encoder encoder = loaded.encoder();
+        if (options.maxLength() > encoder.maxLength()) {
             throw new IllegalArgumentException("max length " + options.maxLength() + " exceeds the model's "
-                    + config.maxPositionEmbeddings() + " positions");
+                    + encoder.maxLength() + " positions");
         }
         this.maxLength = options.maxLength() > 0 ? options.maxLength() : loaded.maxLength();
         PoolingConfig p = loaded.pooling();
@@ -82,10 +85,19 @@ public final class EmbeddingModel implements AutoCloseable {
             p = p.withNormalize(options.normalize());
         }
         p = p.withDimensions(options.dimensions());
-        p.outputSize(config.hiddenSize());
+        this.dense = loaded.sentenceTransformers().dense();
+        int w = encoder.hiddenSize();
+        for (SentenceTransformersConfig.Dense d : dense) {
+            if (d.in() != w) {
+                throw new IllegalArgumentException("a Dense module takes " + d.in() + " features, the layer before gives " + w);
+            }
+            w = d.out();
+        }
+        this.width = w;
+        p.outputSize(width);
         this.pooling = p;
         this.maxBatchTokens = Math.max(options.maxBatchTokens() > 0 ? options.maxBatchTokens() : Options.DEFAULT_MAX_BATCH_TOKENS, maxLength);
-        this.encoder = Backends.open(BertModel.load(config, loaded.weights()), options);
+        this.encoder = Backends.open(encoder, options);
     }
 
     public static EmbeddingModel load(String model) {
@@ -106,10 +118,23 @@ public final class EmbeddingModel implements AutoCloseable {
         return embed(List.of(text)).getFirst();
     }
 
+    /** Embeds {@code texts} with the model's default prompt (config_sentence_transformers.json), if it has one. */
     public List<float[]> embed(List<String> texts) {
+        return embed(texts, defaultPrompt());
+    }
+
+    /**
+     * Embeds {@code texts}, each prefixed with {@code prompt} (null or "" for none), as sentence-transformers'
+     * {@code encode(prompt=...)} does: when the Pooling module excludes the prompt ({@code include_prompt:
+     * false}), the prompt's tokens are left out of the pooling.
+     */
+    public List<float[]> embed(List<String> texts, String prompt) {
         int dims = dimensions();
         float[] flat = new float[texts.size() * dims];
-        embed(tokenize(texts), MemorySegment.ofArray(flat));
+        List<String> inputs = prompt == null || prompt.isEmpty() ? texts : texts.stream().map(t -> prompt + t).toList();
+        List<Encoding> encodings = tokenize(inputs);
+        embed(TokenBatch.of(encodings.stream().map(Encoding::ids).toList(), encodings.stream().map(Encoding::typeIds).toList()),
+                MemorySegment.ofArray(flat), promptTokens(prompt));
         List<float[]> result = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             float[] v = new float[dims];
@@ -130,6 +155,15 @@ public final class EmbeddingModel implements AutoCloseable {
      * {@code batch}, and each writes straight into its rows of {@code out}. An empty sequence gives a row of zeros.
      */
     public void embed(TokenBatch batch, MemorySegment out) {
+        embed(batch, out, 0);
+    }
+
+    /**
+     * As {@link #embed(TokenBatch, MemorySegment)}, for sequences that begin with a prompt of
+     * {@code promptTokens} tokens ({@link #promptTokens(String)}), which pooling leaves out.
+     */
+    public void embed(TokenBatch batch, MemorySegment out, int promptTokens) {
+        PoolingConfig pooling = this.pooling.withSkipTokens(promptTokens);
         long rowBytes = (long) dimensions() * Float.BYTES;
         int n = batch.sequenceCount();
         if (out.byteSize() < n * rowBytes) {
@@ -143,9 +177,77 @@ public final class EmbeddingModel implements AutoCloseable {
                 tokens += batch.length(end);
                 end++;
             }
-            encoder.embed(batch.slice(first, end), pooling, out.asSlice(first * rowBytes, (end - first) * rowBytes));
+            MemorySegment rows = out.asSlice(first * rowBytes, (end - first) * rowBytes);
+            if (dense.isEmpty()) {
+                encoder.embed(batch.slice(first, end), pooling, rows);
+            } else {
+                denseEmbed(batch.slice(first, end), pooling, rows);
+            }
             first = end;
         }
+    }
+
+    /** Pooled on the backend, then the Dense modules, Normalize and Matryoshka truncation here. */
+    private void denseEmbed(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
+        int hidden = loaded.encoder().hiddenSize();
+        int n = batch.sequenceCount();
+        float[] pooled = new float[n * hidden];
+        encoder.embed(batch, new PoolingConfig(pooling.mode(), false, 0, pooling.skipTokens()), MemorySegment.ofArray(pooled));
+        int dims = pooling.outputSize(width);
+        for (int s = 0; s < n; s++) {
+            float[] x = java.util.Arrays.copyOfRange(pooled, s * hidden, (s + 1) * hidden);
+            for (SentenceTransformersConfig.Dense d : dense) {
+                float[] y = new float[d.out()];
+                d.apply(x, y);
+                x = y;
+            }
+            if (pooling.normalize()) {
+                normalize(x, dims);   // over the kept dimensions, as the backends' pooling does
+            }
+            MemorySegment.copy(x, 0, out, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, (long) s * dims * Float.BYTES, dims);
+        }
+    }
+
+    /** x[0, n) /= max(|x[0, n)|, 1e-12), as sentence-transformers' Normalize. */
+    private static void normalize(float[] x, int n) {
+        double norm = 0;
+        for (int i = 0; i < n; i++) {
+            norm += (double) x[i] * x[i];
+        }
+        float inv = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
+        for (int i = 0; i < n; i++) {
+            x[i] *= inv;
+        }
+    }
+
+    /** The text of the prompt named {@code name} in config_sentence_transformers.json, or a one-line error naming the prompts. */
+    public String prompt(String name) {
+        String text = loaded.sentenceTransformers().prompts().get(name);
+        if (text == null) {
+            throw new IllegalArgumentException("prompt name '" + name + "' is not one of the model's prompts "
+                    + loaded.sentenceTransformers().prompts().keySet());
+        }
+        return text;
+    }
+
+    /** The default prompt's text (default_prompt_name), or null. */
+    public String defaultPrompt() {
+        String name = loaded.sentenceTransformers().defaultPromptName();
+        return name == null ? null : loaded.sentenceTransformers().prompts().get(name);
+    }
+
+    /**
+     * How many leading tokens of a text prefixed by {@code prompt} pooling leaves out: 0 when the Pooling
+     * module includes the prompt; else the prompt's own token count, less a trailing special token, as
+     * sentence-transformers' {@code _get_prompt_length} counts it.
+     */
+    public int promptTokens(String prompt) {
+        if (prompt == null || prompt.isEmpty() || loaded.sentenceTransformers().includePrompt()) {
+            return 0;
+        }
+        Encoding e = loaded.tokenizer().encode(prompt, maxLength);
+        int n = e.ids().length;
+        return n > 0 && e.specialTokensMask()[n - 1] == 1 ? n - 1 : n;
     }
 
     /**
@@ -176,7 +278,7 @@ public final class EmbeddingModel implements AutoCloseable {
     }
 
     public int dimensions() {
-        return pooling.outputSize(loaded.config().hiddenSize());
+        return pooling.outputSize(width);
     }
 
     public int maxLength() {
@@ -187,8 +289,9 @@ public final class EmbeddingModel implements AutoCloseable {
         return pooling;
     }
 
-    public BertConfig config() {
-        return loaded.config();
+    /** The family's recipe: hidden size, max length, layers, options. */
+    public Encoder architecture() {
+        return loaded.encoder();
     }
 
     public Tokenizer tokenizer() {

@@ -24,24 +24,47 @@ public final class Pooling {
             out.asSlice((long) s * dims * 4, (long) dims * 4).fill((byte) 0);
             return;
         }
+        // sentence-transformers masks the skipped (prompt) tokens out: what is pooled is rows [first, end)
+        int end = start + length;
+        int first = Math.min(start + config.skipTokens(), end);
+        int pooled = end - first;
         switch (config.mode()) {
-            case CLS -> System.arraycopy(hidden, start * hiddenSize, scratch, 0, dims);
-            case MEAN -> {
+            case CLS -> copyRow(hidden, hiddenSize, pooled > 0 ? first : start, scratch, dims);
+            case LAST_TOKEN -> copyRow(hidden, hiddenSize, end - 1, scratch, dims);
+            case MEAN, MEAN_SQRT_LEN -> {
                 Arrays.fill(scratch, 0, dims, 0f);
-                for (int t = 0; t < length; t++) {
-                    int row = (start + t) * hiddenSize;
+                for (int t = first; t < end; t++) {
+                    int row = t * hiddenSize;
                     for (int i = 0; i < dims; i++) {
                         scratch[i] += hidden[row + i];
                     }
                 }
+                // torch.clamp(mask sum, min=1e-9): no token left gives zeros, not NaN
+                float divisor = (float) (config.mode() == PoolingConfig.Mode.MEAN ? Math.max(pooled, 1e-9) : Math.sqrt(Math.max(pooled, 1e-9)));
                 for (int i = 0; i < dims; i++) {
-                    scratch[i] /= length;
+                    scratch[i] /= divisor;
+                }
+            }
+            case WEIGHTED_MEAN -> {
+                Arrays.fill(scratch, 0, dims, 0f);
+                double weights = 0;
+                for (int t = first; t < end; t++) {
+                    float w = t - start + 1;   // position in the sequence, from 1
+                    weights += w;
+                    int row = t * hiddenSize;
+                    for (int i = 0; i < dims; i++) {
+                        scratch[i] += w * hidden[row + i];
+                    }
+                }
+                float divisor = (float) Math.max(weights, 1e-9);
+                for (int i = 0; i < dims; i++) {
+                    scratch[i] /= divisor;
                 }
             }
             case MAX -> {
-                System.arraycopy(hidden, start * hiddenSize, scratch, 0, dims);
-                for (int t = 1; t < length; t++) {
-                    int row = (start + t) * hiddenSize;
+                Arrays.fill(scratch, 0, dims, Float.NEGATIVE_INFINITY);
+                for (int t = first; t < end; t++) {
+                    int row = t * hiddenSize;
                     for (int i = 0; i < dims; i++) {
                         scratch[i] = Math.max(scratch[i], hidden[row + i]);
                     }
@@ -60,5 +83,9 @@ public final class Pooling {
             }
         }
         MemorySegment.copy(scratch, 0, out, F32, (long) s * dims * 4, dims);
+    }
+
+    private static void copyRow(float[] hidden, int hiddenSize, int row, float[] to, int dims) {
+        System.arraycopy(hidden, row * hiddenSize, to, 0, dims);
     }
 }

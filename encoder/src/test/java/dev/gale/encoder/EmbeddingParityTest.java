@@ -40,7 +40,7 @@ class EmbeddingParityTest {
              ReferenceModels.Ort ort = new ReferenceModels.Ort(name)) {
             assertEquals(maxLength, gale.maxLength());
             List<float[]> embeddings = gale.embed(texts);
-            int hidden = gale.config().hiddenSize();
+            int hidden = gale.architecture().hiddenSize();
             int truncated = 0, shortest = Integer.MAX_VALUE;
             double worstCosine = 1, worstDiff = 0, worstStateDiff = 0;
             List<String> failures = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.gale.encoder;
 
-import dev.gale.encoder.bert.BertModel;
+import dev.gale.encoder.family.Families;
+import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.cpu.CpuEncoder;
 import dev.gale.encoder.model.OnnxExport;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,7 @@ class OnnxHiddenStatesTest {
     void randomIdSequencesMatchOnnxRuntime(String name) throws Exception {
         try (Arena arena = Arena.ofShared(); var ort = new ReferenceModels.Ort(name)) {
             OnnxExport.Contents contents = OnnxExport.read(map(name, arena), name);
-            BertModel model = BertModel.load(contents.inferredConfig(), contents.weights());
+            Encoder model = Families.build(contents.inferredHfConfig(), contents.weights().tensors(), name);
             Random random = new Random(42);
             List<int[]> sequences = new ArrayList<>();
             List<int[]> types = new ArrayList<>();
@@ -41,7 +42,7 @@ class OnnxHiddenStatesTest {
             }
             try (CpuEncoder encoder = new CpuEncoder(model, 2)) {
                 float[] states = encoder.hiddenStates(TokenBatch.of(sequences, types));
-                int hidden = model.config().hiddenSize();
+                int hidden = model.hiddenSize();
                 int row = 0;
                 for (int s = 0; s < sequences.size(); s++) {
                     float[] expected = ort.hiddenStates(sequences.get(s), types.get(s));

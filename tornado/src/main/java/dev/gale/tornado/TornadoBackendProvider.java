@@ -4,7 +4,7 @@ import dev.gale.encoder.BackendProvider;
 import dev.gale.encoder.Device;
 import dev.gale.encoder.EmbeddingModel;
 import dev.gale.encoder.EncoderBackend;
-import dev.gale.encoder.bert.BertModel;
+import dev.gale.encoder.nn.Encoder;
 import uk.ac.manchester.tornado.api.TornadoBackend;
 import uk.ac.manchester.tornado.api.TornadoRuntime;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
@@ -52,9 +52,9 @@ public final class TornadoBackendProvider implements BackendProvider {
     }
 
     @Override
-    public EncoderBackend open(BertModel model, String device, EmbeddingModel.Options options) {
+    public EncoderBackend open(Encoder model, String device, EmbeddingModel.Options options) {
         int budget = options.maxBatchTokens() > 0 ? options.maxBatchTokens() : EmbeddingModel.Options.DEFAULT_MAX_BATCH_TOKENS;
-        return new TornadoEncoder(model, device(device), Math.max(budget, model.config().maxPositionEmbeddings()));
+        return new TornadoEncoder(model, device(device), Math.max(budget, model.maxLength()));
     }
 
     /** "tornado" is TornadoVM's default device; "tornado:opencl:0" is device 0 of the OpenCL backend. */

@@ -5,10 +5,13 @@ import dev.gale.encoder.EncoderBackend;
 import dev.gale.encoder.PoolingConfig;
 import dev.gale.encoder.TokenBatch;
 import dev.gale.encoder.TokenMemory;
-import dev.gale.encoder.bert.BertEmbeddings;
-import dev.gale.encoder.bert.BertLayer;
-import dev.gale.encoder.bert.BertModel;
-import dev.gale.encoder.model.BertConfig;
+import dev.gale.encoder.nn.Activation;
+import dev.gale.encoder.nn.Embeddings;
+import dev.gale.encoder.nn.Encoder;
+import dev.gale.encoder.nn.EncoderLayer;
+import dev.gale.encoder.nn.LayerNorm;
+import dev.gale.encoder.nn.PositionBias;
+import dev.gale.encoder.nn.SelfAttention;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -62,7 +65,10 @@ final class TornadoEncoder implements EncoderBackend {
     /** Sequences per pipeline slot: the pipeline's default rows per batch. */
     static final int SLOT_SEQUENCES = 512;
 
-    private final BertConfig config;
+    private final Encoder model;
+    private final int hidden, intermediate, heads, headSize;
+    private final float eps;
+    private final boolean modelHasTypes;
     private final TornadoDevice device;
     private final int capacity;        // tokens per run
     private final int maxSequenceLength;
@@ -93,27 +99,76 @@ final class TornadoEncoder implements EncoderBackend {
     /** A grid of {@code perToken} work-items per token plus {@code perSequence} per sequence. */
     private record Sized(WorkerGrid1D grid, int perToken, int perSequence) {}
 
-    TornadoEncoder(BertModel model, TornadoDevice device, int capacity) {
-        this.config = model.config();
+    /**
+     * Why {@code model} cannot run here, or null: the kernels implement BERT's layer (post-norm, absolute
+     * positions, exact GELU, biases everywhere, no position bias, no embedding projection).
+     */
+    static String unsupported(Encoder model) {
+        Embeddings e = model.embeddings();
+        String family = model.family();
+        if (model.residual() != Encoder.Residual.POST_NORM || model.finalNorm() != null) {
+            return family + " is a pre-norm encoder";
+        }
+        if (e.position() == null) {
+            return family + " has no absolute position table";
+        }
+        if (e.projection() != null) {
+            return family + " projects its embeddings";
+        }
+        for (EncoderLayer l : model.layers()) {
+            SelfAttention at = l.attention();
+            if (!(at.bias() instanceof PositionBias.None) || at.window() > 0) {
+                return family + " adds a position bias in attention";
+            }
+            if (l.ffn().gated() || l.ffn().activation() != Activation.GELU) {
+                return family + " uses a " + (l.ffn().gated() ? "gated " : "") + l.ffn().activation().label() + " feed-forward";
+            }
+            if (at.width() != model.hiddenSize() || !at.qkv().hasBias() || !at.output().hasBias() || !l.ffn().in().hasBias()
+                    || !l.ffn().out().hasBias() || l.attentionNorm() == null || l.attentionNorm().bias() == null
+                    || Math.abs(at.scale() - 1 / Math.sqrt(at.headSize())) > 1e-7) {
+                return family + "'s layers differ from BERT's (attention width, biases or scale)";
+            }
+        }
+        return null;
+    }
+
+    TornadoEncoder(Encoder model, TornadoDevice device, int capacity) {
+        String why = unsupported(model);
+        if (why != null) {
+            throw new IllegalArgumentException("the TornadoVM backend runs BERT-layout encoders today (bert, roberta, xlm-roberta, "
+                    + "camembert, distilbert); " + why + ": use --device cpu");
+        }
+        this.model = model;
+        EncoderLayer first = model.layers().getFirst();
+        this.hidden = model.hiddenSize();
+        this.intermediate = first.ffn().intermediateSize();
+        this.heads = first.attention().heads();
+        this.headSize = first.attention().headSize();
+        this.eps = first.attentionNorm().eps();
         this.device = device;
         this.capacity = capacity;
-        this.maxSequenceLength = config.maxPositionEmbeddings();
+        this.maxSequenceLength = model.maxLength();
         this.maxKeys = Math.min(capacity, maxSequenceLength);
-        int hidden = config.hiddenSize();
-        BertEmbeddings e = model.embeddings();
-        word = FloatArray.fromArray(e.wordEmbeddings().toFloatArray());
-        position = FloatArray.fromArray(e.positionEmbeddings().toFloatArray());
-        tokenType = FloatArray.fromArray(e.tokenTypeEmbeddings().toFloatArray());
-        embeddingNormWeight = FloatArray.fromArray(e.layerNormWeight());
-        embeddingNormBias = FloatArray.fromArray(e.layerNormBias());
-        for (BertLayer l : model.layers()) {
+        Embeddings e = model.embeddings();
+        word = FloatArray.fromArray(e.word().toFloatArray());
+        // the kernel reads position row p for the p-th token; RoBERTa's family counts from padding_idx + 1, so its
+        // table goes up from that row (a pad token inside a text, which RoBERTa would not count, is not special here)
+        float[] positions = e.position().toFloatArray();
+        int first0 = e.positionIds() instanceof Embeddings.PositionIds.AfterPadding p ? p.paddingIdx() + 1 : 0;
+        position = FloatArray.fromArray(java.util.Arrays.copyOfRange(positions, first0 * hidden, positions.length));
+        modelHasTypes = e.typeVocabSize() > 1;   // with one type (or none) the kernel adds row 0 to every token
+        tokenType = FloatArray.fromArray(e.tokenType() != null ? e.tokenType().toFloatArray() : new float[hidden]);
+        embeddingNormWeight = FloatArray.fromArray(e.norm().weightArray());
+        embeddingNormBias = FloatArray.fromArray(e.norm().biasOrZeros());
+        for (EncoderLayer l : model.layers()) {
+            SelfAttention at = l.attention();
             layers.add(new FloatArray[]{
-                    FloatArray.fromArray(l.qkvWeight()), FloatArray.fromArray(l.qkvBias()),
-                    FloatArray.fromArray(l.attentionOutputWeight()), FloatArray.fromArray(l.attentionOutputBias()),
-                    FloatArray.fromArray(l.attentionLayerNormWeight()), FloatArray.fromArray(l.attentionLayerNormBias()),
-                    FloatArray.fromArray(l.intermediateWeight()), FloatArray.fromArray(l.intermediateBias()),
-                    FloatArray.fromArray(l.outputWeight()), FloatArray.fromArray(l.outputBias()),
-                    FloatArray.fromArray(l.outputLayerNormWeight()), FloatArray.fromArray(l.outputLayerNormBias())});
+                    FloatArray.fromArray(at.qkv().weightInOut()), FloatArray.fromArray(at.qkv().biasOrZeros()),
+                    FloatArray.fromArray(at.output().weightInOut()), FloatArray.fromArray(at.output().biasOrZeros()),
+                    norm(l.attentionNorm(), true), norm(l.attentionNorm(), false),
+                    FloatArray.fromArray(l.ffn().in().weightInOut()), FloatArray.fromArray(l.ffn().in().biasOrZeros()),
+                    FloatArray.fromArray(l.ffn().out().weightInOut()), FloatArray.fromArray(l.ffn().out().biasOrZeros()),
+                    norm(l.ffnNorm(), true), norm(l.ffnNorm(), false)});
         }
         // the slots' memory lives as long as a slot is reachable (an Arrow buffer over it holds one)
         Arena arena = Arena.ofAuto();
@@ -136,8 +191,12 @@ final class TornadoEncoder implements EncoderBackend {
         a = new FloatArray(capacity * hidden);
         context = new FloatArray(capacity * hidden);
         qkv = new FloatArray(capacity * 3 * hidden);
-        f = new FloatArray(capacity * config.intermediateSize());
-        scores = new FloatArray(capacity * config.numAttentionHeads() * maxKeys);
+        f = new FloatArray(capacity * intermediate);
+        scores = new FloatArray(capacity * heads * maxKeys);
+    }
+
+    private static FloatArray norm(LayerNorm n, boolean weight) {
+        return FloatArray.fromArray(weight ? n.weightArray() : n.biasOrZeros());
     }
 
     @Override
@@ -160,15 +219,18 @@ final class TornadoEncoder implements EncoderBackend {
     }
 
     private Plan build(PoolingConfig pooling) {
-        int hidden = config.hiddenSize();
-        int inter = config.intermediateSize();
-        int heads = config.numAttentionHeads();
-        float eps = config.layerNormEps();
+        int inter = intermediate;
         int dims = pooling.outputSize(hidden);
+        if (pooling.skipTokens() > 0) {
+            throw new IllegalArgumentException("the TornadoVM backend pools whole sequences; a prompt left out of pooling "
+                    + "(include_prompt: false) needs --device cpu");
+        }
         int mode = switch (pooling.mode()) {
             case CLS -> EmbeddingKernels.CLS;
             case MEAN -> EmbeddingKernels.MEAN;
             case MAX -> EmbeddingKernels.MAX;
+            default -> throw new IllegalArgumentException("the TornadoVM backend pools cls, mean or max; " + pooling.mode().stName()
+                    + " pooling needs --device cpu");
         };
         FloatArray pooled = new FloatArray(capacity * dims);
         GridScheduler scheduler = new GridScheduler();
@@ -206,7 +268,7 @@ final class TornadoEncoder implements EncoderBackend {
             String p = "l" + i + "_";
             g.task(p + "qkv", MatMulKernels::matmul, kernelContext, x, l[0], l[1], qkv, size, hidden, 3 * hidden, 0)
                     .task(p + "attention", AttentionKernels::attention, kernelContext, qkv, context, scores, tokenStart, tokenLength, size,
-                            heads, config.headSize(), maxKeys)
+                            heads, headSize, maxKeys)
                     .task(p + "out", MatMulKernels::matmul, kernelContext, context, l[2], l[3], a, size, hidden, hidden, 0)
                     .task(p + "norm1", NormKernels::addLayerNorm, kernelContext, a, x, l[4], l[5], eps, hidden, 1)
                     .task(p + "ffn1", MatMulKernels::matmul, kernelContext, a, l[6], l[7], f, size, hidden, inter, 1)
@@ -238,7 +300,7 @@ final class TornadoEncoder implements EncoderBackend {
 
     @Override
     public synchronized void embed(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
-        int dims = pooling.outputSize(config.hiddenSize());
+        int dims = pooling.outputSize(hidden);
         long rowBytes = 4L * dims;
         int first = 0;
         while (first < batch.sequenceCount()) {
@@ -285,7 +347,7 @@ final class TornadoEncoder implements EncoderBackend {
             sequenceBase = 0;
             staging.tokensRead += tokens;
         }
-        boolean hasTypes = batch.typeIds() != null;
+        boolean hasTypes = modelHasTypes && batch.typeIds() != null;
         if (hasTypes) {
             for (int t = 0; t < tokens; t++) {
                 types.set(t, batch.typeId(t));
@@ -307,7 +369,7 @@ final class TornadoEncoder implements EncoderBackend {
         }
         account(plan.execution().withGraph(slot.index).execute());
         account(plan.execution().withGraph(slots.size()).execute());
-        int dims = pooling.outputSize(config.hiddenSize());
+        int dims = pooling.outputSize(hidden);
         MemorySegment.copy(plan.pooled().getSegment(), 0, out, 0, 4L * sequences * dims);
     }
 

@@ -109,6 +109,7 @@ class EmbeddingKernelsTest {
             case CLS -> EmbeddingKernels.CLS;
             case MEAN -> EmbeddingKernels.MEAN;
             case MAX -> EmbeddingKernels.MAX;
+            default -> throw new IllegalArgumentException("the device pools cls, mean and max only, not " + mode);
         };
         TaskGraph graph = new TaskGraph("p")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dx, dStart, dLength)

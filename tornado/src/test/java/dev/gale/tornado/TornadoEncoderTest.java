@@ -37,7 +37,7 @@ class TornadoEncoderTest {
         try (EmbeddingModel tornado = EmbeddingModel.load(name, device); ReferenceModels.Ort ort = new ReferenceModels.Ort(name)) {
             List<float[]> actual = tornado.embed(texts);
             List<Encoding> encodings = tornado.tokenize(texts);
-            int hidden = tornado.config().hiddenSize();
+            int hidden = tornado.architecture().hiddenSize();
             double worstCosine = 1, worstDiff = 0;
             for (int t = 0; t < texts.size(); t++) {
                 int[] ids = encodings.get(t).ids();

@@ -60,7 +60,7 @@ public class EncoderBench {
         } else {
             String[] bl = shape.split("x");
             int batch = Integer.parseInt(bl[0]);
-            int length = Math.min(Integer.parseInt(bl[1]), gale.config().maxPositionEmbeddings());
+            int length = Math.min(Integer.parseInt(bl[1]), gale.architecture().maxLength());
             Random random = new Random(42);
             encodings = new ArrayList<>();
             for (int s = 0; s < batch; s++) {

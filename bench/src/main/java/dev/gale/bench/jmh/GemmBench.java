@@ -67,7 +67,7 @@ public class GemmBench {
 
     @Benchmark
     public float[] gale() {
-        workers.forRows(m, (r0, r1) -> MatMul.matmul(a, packed, bias, c, r0, r1, false));
+        workers.forRows(m, (r0, r1) -> MatMul.matmul(a, packed, bias, c, r0, r1, null));
         return c;
     }
 }

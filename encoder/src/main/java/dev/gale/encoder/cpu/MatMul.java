@@ -1,11 +1,13 @@
 package dev.gale.encoder.cpu;
 
+import dev.gale.encoder.nn.Activation;
+import dev.gale.encoder.nn.Linear;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * C = A · B + bias, optionally followed by GELU, for the Linear layers of the encoder.
+ * C = A · B + bias, optionally followed by an activation, for the Linear layers of the encoder.
  * <pre>
  *   M  rows of A and C (tokens)       K  columns of A, rows of B (in features)
  *   N  columns of B and C (out features)
@@ -57,9 +59,28 @@ public final class MatMul {
         return new Packed(data, k, n);
     }
 
-    /** Rows [rowStart, rowEnd) of C = A · B + bias, then GELU if {@code gelu}. */
-    public static void matmul(float[] a, Packed b, float[] bias, float[] c, int rowStart, int rowEnd, boolean gelu) {
-        matmul(a, b.data(), b.k(), b.n(), bias, c, rowStart, rowEnd, gelu);
+    /**
+     * Packs W^T of {@code linear} (B = W^T is (in, out)) straight from its tensors: the packed panels are the
+     * only copy of the weight the CPU backend keeps.
+     */
+    public static Packed pack(Linear linear) {
+        int k = linear.in();
+        int n = linear.out();
+        int panels = (n + NR - 1) / NR;
+        float[] data = new float[Math.multiplyExact(panels * k, NR)];
+        for (int o = 0; o < n; o++) {
+            int q = o / NR;
+            int col = o % NR;
+            for (int p = 0; p < k; p++) {
+                data[(q * k + p) * NR + col] = linear.weight(o, p);
+            }
+        }
+        return new Packed(data, k, n);
+    }
+
+    /** Rows [rowStart, rowEnd) of C = A · B + bias, then {@code activation} unless it is null. */
+    public static void matmul(float[] a, Packed b, float[] bias, float[] c, int rowStart, int rowEnd, Activation activation) {
+        matmul(a, b.data(), b.k(), b.n(), bias, c, rowStart, rowEnd, activation);
     }
 
     /**
@@ -67,15 +88,15 @@ public final class MatMul {
      * that pack into scratch memory of their own on every call (attention) and so skip the record.
      */
     public static void matmul(float[] a, float[] packed, int k, int n, float[] bias, float[] c, int rowStart, int rowEnd,
-                              boolean gelu) {
+                              Activation activation) {
         int panels = (n + NR - 1) / NR;
         for (int q = 0; q < panels; q++) {
             for (int i = rowStart; i < rowEnd; i += MR) {
                 tile(a, packed, k, n, bias, c, q, i, Math.min(MR, rowEnd - i));
             }
         }
-        if (gelu) {
-            Activations.gelu(c, rowStart * n, (rowEnd - rowStart) * n);
+        if (activation != null) {
+            Activations.apply(activation, c, rowStart * n, (rowEnd - rowStart) * n);
         }
     }
 

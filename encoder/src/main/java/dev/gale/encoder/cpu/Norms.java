@@ -60,6 +60,19 @@ public final class Norms {
         }
     }
 
+    /** For rows [rowStart, rowEnd): x += residual (a pre-norm layer's residual connection). */
+    public static void add(float[] x, float[] residual, int hidden, int rowStart, int rowEnd) {
+        int from = rowStart * hidden;
+        int end = rowEnd * hidden;
+        int i = from;
+        for (; i + S.length() <= end; i += S.length()) {
+            FloatVector.fromArray(S, x, i).add(FloatVector.fromArray(S, residual, i)).intoArray(x, i);
+        }
+        for (; i < end; i++) {
+            x[i] += residual[i];
+        }
+    }
+
     /** Scalar control, in double. */
     public static void addLayerNormScalar(float[] x, float[] residual, float[] gamma, float[] beta, float eps, int hidden, int rows) {
         for (int r = 0; r < rows; r++) {

@@ -1,6 +1,7 @@
 package dev.gale.encoder.model;
 
 import dev.gale.encoder.PoolingConfig;
+import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.tokenizer.Tokenizer;
 
 /**
@@ -10,7 +11,10 @@ import dev.gale.encoder.tokenizer.Tokenizer;
  * @param pooling   the pooling the model's files (or its built-in entry) prescribe, or mean pooling
  *                  without normalization when they say nothing, as sentence-transformers does
  * @param maxLength the maximum tokens per sequence, special tokens included
+ * @param sentenceTransformers the directory's sentence-transformers modules after pooling, and its prompts
+ * @param encoder   the family's recipe over the loaded tensors
  * @param format    "onnx" or "safetensors"
  */
-public record LoadedModel(String name, String format, BertConfig config, WeightMap weights, Tokenizer tokenizer,
-                          PoolingConfig pooling, boolean poolingFromModel, int maxLength) {}
+public record LoadedModel(String name, String format, Encoder encoder, Tokenizer tokenizer,
+                          PoolingConfig pooling, boolean poolingFromModel, int maxLength,
+                          SentenceTransformersConfig sentenceTransformers) {}

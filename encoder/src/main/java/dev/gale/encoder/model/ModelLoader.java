@@ -1,6 +1,8 @@
 package dev.gale.encoder.model;
 
 import dev.gale.encoder.PoolingConfig;
+import dev.gale.encoder.family.Families;
+import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -40,7 +42,8 @@ public final class ModelLoader {
             return loadBuiltin(builtin.get(), arena);
         }
         Located located = locate(spec);
-        return located.onnx() ? loadOnnxFile(located.weights(), located.dir(), arena) : loadSafetensorsDir(located.dir(), arena);
+        return located.onnx() ? loadOnnxFile(located.weights(), located.dir(), arena)
+                : loadSafetensorsDir(located.weights(), located.dir(), arena);
     }
 
     /**
@@ -130,23 +133,26 @@ public final class ModelLoader {
     private static Located locate(String spec) {
         Path path = Path.of(spec);
         if (Files.isDirectory(path)) {
-            if (Files.isRegularFile(path.resolve("model.safetensors"))) {
-                return new Located(path.resolve("model.safetensors"), path);
+            for (String weights : new String[]{"model.safetensors", "model.safetensors.index.json"}) {
+                if (Files.isRegularFile(path.resolve(weights))) {
+                    return new Located(path.resolve(weights), path);
+                }
             }
             for (Path onnx : new Path[]{path.resolve("model.onnx"), path.resolve("onnx").resolve("model.onnx")}) {
                 if (Files.isRegularFile(onnx)) {
                     return new Located(onnx, path);
                 }
             }
-            throw new ModelLoadException(path + ": no model.safetensors, model.onnx or onnx/model.onnx in this directory");
+            throw new ModelLoadException(path + ": no model.safetensors, model.safetensors.index.json, model.onnx or onnx/model.onnx"
+                    + " in this directory");
         }
         if (Files.isRegularFile(path)) {
             String file = path.getFileName().toString();
             if (file.endsWith(".onnx")) {
                 return new Located(path, parent(path));
             }
-            if (file.endsWith(".safetensors")) {
-                return new Located(parent(path).resolve("model.safetensors"), parent(path));
+            if (file.endsWith(".safetensors") || file.endsWith(".safetensors.index.json")) {
+                return new Located(path, parent(path));
             }
             throw new ModelLoadException(path + ": unknown model file type (expected a .onnx or .safetensors file, or a model directory)");
         }
@@ -159,27 +165,30 @@ public final class ModelLoader {
         return parent == null ? Path.of(".") : parent;
     }
 
-    private static LoadedModel loadSafetensorsDir(Path dir, Arena arena) {
-        BertConfig config = BertConfig.read(require(dir.resolve("config.json"), "the model's config"));
-        Map<String, Tensor> tensors = SafeTensors.read(dir.resolve("model.safetensors"), arena);
-        WeightMap weights = new WeightMap(stripPrefix(tensors, "bert."), dir.resolve("model.safetensors").toString());
+    private static LoadedModel loadSafetensorsDir(Path weightsFile, Path dir, Arena arena) {
+        HfConfig config = HfConfig.read(require(dir.resolve("config.json"), "the model's config"));
+        Families.of(config);   // an unsupported model_type fails before the weights are mapped
+        Map<String, Tensor> tensors = weightsFile.getFileName().toString().endsWith(".index.json")
+                ? SafeTensors.readSharded(weightsFile, arena) : SafeTensors.read(weightsFile, arena);
+        Encoder encoder = Families.build(config, tensors, weightsFile.toString());
         Tokenizer tokenizer = tokenizer(require(dir.resolve("tokenizer.json"), "the tokenizer"));
         return withDefaults(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(), "safetensors",
-                config, weights, tokenizer, SentenceTransformersConfig.read(dir), null);
+                encoder, tokenizer, SentenceTransformersConfig.read(dir), null, TokenizerConfig.modelMaxLength(dir));
     }
 
     private static LoadedModel loadOnnxFile(Path onnx, Path dir, Arena arena) {
         OnnxExport.Contents contents = OnnxExport.read(map(onnx, arena), onnx.toString());
         Path configJson = dir.resolve("config.json");
-        BertConfig config = Files.isRegularFile(configJson) ? BertConfig.read(configJson) : contents.inferredConfig();
+        HfConfig config = Files.isRegularFile(configJson) ? HfConfig.read(configJson) : contents.inferredHfConfig();
         String stem = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
         Path tokenizerJson = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerJson) && Files.isRegularFile(dir.resolve(stem + "-tokenizer.json"))) {
             tokenizerJson = dir.resolve(stem + "-tokenizer.json");
         }
         Tokenizer tokenizer = tokenizer(require(tokenizerJson, "the tokenizer (tokenizer.json or " + stem + "-tokenizer.json)"));
-        return withDefaults(stem.equals("model") ? dir.getFileName().toString() : stem, "onnx", config, contents.weights(),
-                tokenizer, SentenceTransformersConfig.read(dir), null);
+        Encoder encoder = Families.build(config, contents.weights().tensors(), onnx.toString());
+        return withDefaults(stem.equals("model") ? dir.getFileName().toString() : stem, "onnx", encoder,
+                tokenizer, SentenceTransformersConfig.read(dir), null, TokenizerConfig.modelMaxLength(dir));
     }
 
     /** One of the built-in model's files, from its jar on the class path. */
@@ -204,12 +213,16 @@ public final class ModelLoader {
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException(e.getMessage(), e);
         }
-        return withDefaults(model.alias(), "onnx", contents.inferredConfig(), contents.weights(), tokenizer,
-                SentenceTransformersConfig.NONE, model);
+        Encoder encoder = Families.build(contents.inferredHfConfig(), contents.weights().tensors(), onnx.toString());
+        return withDefaults(model.alias(), "onnx", encoder, tokenizer, SentenceTransformersConfig.NONE, model, OptionalInt.empty());
     }
 
-    private static LoadedModel withDefaults(String name, String format, BertConfig config, WeightMap weights, Tokenizer tokenizer,
-                                            SentenceTransformersConfig st, BuiltinModel builtin) {
+    /**
+     * The max length as sentence-transformers picks it: sentence_bert_config.json's max_seq_length, else the
+     * tokenizer's model_max_length (where 6.x's save() writes it), capped by the model's positions.
+     */
+    private static LoadedModel withDefaults(String name, String format, Encoder encoder, Tokenizer tokenizer,
+                                            SentenceTransformersConfig st, BuiltinModel builtin, OptionalInt tokenizerMax) {
         PoolingConfig pooling = st.pooling().orElse(builtin != null ? builtin.pooling() : null);
         boolean fromModel = pooling != null;
         OptionalInt maxLength = st.maxSeqLength();
@@ -217,11 +230,14 @@ public final class ModelLoader {
             maxLength = OptionalInt.of(builtin.maxLength());
         }
         if (maxLength.isEmpty()) {
+            maxLength = tokenizerMax;
+        }
+        if (maxLength.isEmpty()) {
             maxLength = tokenizer.truncationMaxLength();
         }
-        int max = Math.min(maxLength.orElse(config.maxPositionEmbeddings()), config.maxPositionEmbeddings());
-        return new LoadedModel(name, format, config, weights, tokenizer, fromModel ? pooling : SENTENCE_TRANSFORMERS_DEFAULT,
-                fromModel, max);
+        int max = Math.min(maxLength.orElse(encoder.maxLength()), encoder.maxLength());
+        return new LoadedModel(name, format, encoder, tokenizer, fromModel ? pooling : SENTENCE_TRANSFORMERS_DEFAULT,
+                fromModel, max, st);
     }
 
     private static Tokenizer tokenizer(Path file) {
@@ -232,15 +248,6 @@ public final class ModelLoader {
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException(e.getMessage(), e);
         }
-    }
-
-    private static Map<String, Tensor> stripPrefix(Map<String, Tensor> tensors, String prefix) {
-        if (tensors.keySet().stream().noneMatch(k -> k.startsWith(prefix + "embeddings."))) {
-            return tensors;
-        }
-        Map<String, Tensor> stripped = new java.util.LinkedHashMap<>();
-        tensors.forEach((k, v) -> stripped.put(k.startsWith(prefix) ? k.substring(prefix.length()) : k, v));
-        return stripped;
     }
 
     private static Path require(Path file, String what) {

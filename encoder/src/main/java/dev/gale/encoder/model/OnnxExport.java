@@ -14,7 +14,17 @@ import java.util.Map;
 public final class OnnxExport {
     private OnnxExport() {}
 
-    public record Contents(WeightMap weights, BertConfig inferredConfig) {}
+    public record Contents(WeightMap weights, BertConfig inferredConfig) {
+        /** The inferred config as a config.json would say it. */
+        public HfConfig inferredHfConfig() {
+            try {
+                return new HfConfig(new com.fasterxml.jackson.databind.ObjectMapper().readTree(inferredConfig.toJson()),
+                        weights.source() + " (config inferred from the graph)");
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
 
     public static Contents read(MemorySegment model, String source) {
         OnnxGraph graph = OnnxGraph.parse(model, source);

@@ -28,6 +28,46 @@ public final class SafeTensors {
 
     private SafeTensors() {}
 
+    /**
+     * The tensors of a sharded checkpoint: {@code model.safetensors.index.json}'s {@code weight_map} names, for
+     * each tensor, the shard file beside it that holds it; every shard is mapped once.
+     */
+    public static Map<String, Tensor> readSharded(Path index, Arena arena) {
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(index.toFile());
+        } catch (IOException e) {
+            throw new ModelLoadException(index + ": cannot read JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+        JsonNode weightMap = json == null ? null : json.get("weight_map");
+        if (weightMap == null || !weightMap.isObject() || weightMap.isEmpty()) {
+            throw new ModelLoadException(index + ": field 'weight_map' is missing or empty (expected tensor name -> shard file)");
+        }
+        Path dir = index.toAbsolutePath().getParent();
+        Map<String, Map<String, Tensor>> shards = new LinkedHashMap<>();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.properties().iterator(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String shard = entry.getValue().asText();
+            if (shard.isEmpty() || shard.contains("/") || shard.contains("\\")) {
+                throw new ModelLoadException(index + ": weight_map." + entry.getKey() + " is '" + shard + "', expected a file name beside the index");
+            }
+            Map<String, Tensor> inShard = shards.computeIfAbsent(shard, f -> {
+                Path file = dir.resolve(f);
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    throw new ModelLoadException(file + ": missing (the shard " + index.getFileName() + " names for " + entry.getKey() + ")");
+                }
+                return read(file, arena);
+            });
+            Tensor t = inShard.get(entry.getKey());
+            if (t == null) {
+                throw new ModelLoadException(dir.resolve(shard) + ": has no tensor '" + entry.getKey() + "' (" + index.getFileName() + " says it does)");
+            }
+            tensors.put(entry.getKey(), t);
+        }
+        return tensors;
+    }
+
     /** Maps {@code file} into {@code arena} and returns its tensors by name, in header order. */
     public static Map<String, Tensor> read(Path file, Arena arena) {
         String source = file.toString();

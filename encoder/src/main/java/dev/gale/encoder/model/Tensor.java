@@ -34,6 +34,19 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data,
         return n;
     }
 
+    /** Rows [from, from + count) along the first dimension, a view (not for transposed storage). */
+    public Tensor rows(long from, long count) {
+        if (transposed || from < 0 || count < 0 || from + count > shape[0]) {
+            throw new IllegalArgumentException(source + ": tensor '" + name + "': rows [" + from + ", " + (from + count) + ") of "
+                    + Arrays.toString(shape) + (transposed ? " (transposed)" : ""));
+        }
+        long[] s = shape.clone();
+        s[0] = count;
+        long rowBytes = elementCount(shape) / shape[0] * dtype.byteSize();
+        return new Tensor(name + "[" + from + ":" + (from + count) + "]", dtype, s, data.asSlice(from * rowBytes, count * rowBytes),
+                false, source);
+    }
+
     /** The element at flat index {@code i} of the stored data, converted to float. */
     public float getFloat(long i) {
         return switch (dtype) {

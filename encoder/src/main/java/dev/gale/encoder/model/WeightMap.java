@@ -25,6 +25,11 @@ public record WeightMap(Map<String, Tensor> tensors, String source) {
         return t;
     }
 
+    /** The tensor {@code name} of shape {@code shape} if present, else null (optional biases). */
+    public Tensor optional(String name, long... shape) {
+        return tensors.containsKey(name) ? require(name, shape) : null;
+    }
+
     public boolean contains(String name) {
         return tensors.containsKey(name);
     }
@@ -69,10 +74,15 @@ public record WeightMap(Map<String, Tensor> tensors, String source) {
 
     /** Number of {@code encoder.layer.N} blocks present. */
     public int layerCount() {
+        return countIndexed("encoder.layer.");
+    }
+
+    /** One more than the largest N of the tensors named {@code prefix}N.*, or 0 when there are none. */
+    public int countIndexed(String prefix) {
         TreeSet<Integer> layers = new TreeSet<>();
         for (String name : tensors.keySet()) {
-            if (name.startsWith("encoder.layer.")) {
-                String rest = name.substring("encoder.layer.".length());
+            if (name.startsWith(prefix)) {
+                String rest = name.substring(prefix.length());
                 int dot = rest.indexOf('.');
                 if (dot > 0 && rest.substring(0, dot).chars().allMatch(Character::isDigit)) {
                     layers.add(Integer.parseInt(rest.substring(0, dot)));

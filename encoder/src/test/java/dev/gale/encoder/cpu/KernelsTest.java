@@ -26,7 +26,7 @@ class KernelsTest {
         float[] a = randomArray(m * k, 1), b = randomArray(k * n, 0.1f), bias = randomArray(n, 1);
         float[] expected = new float[m * n], actual = new float[m * n];
         MatMul.matmulScalar(a, b, bias, expected, m, k, n);
-        MatMul.matmul(a, MatMul.pack(b, k, n), bias, actual, 0, m, false);
+        MatMul.matmul(a, MatMul.pack(b, k, n), bias, actual, 0, m, null);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-5f * Math.max(1, Math.abs(expected[i])) * Math.sqrt(k), "element " + i);
         }
@@ -36,7 +36,7 @@ class KernelsTest {
     void matmulByHand() {
         // [1 2; 3 4] . [5 6; 7 8] + [1, -1] = [19+1 22-1; 43+1 50-1]
         float[] c = new float[4];
-        MatMul.matmul(new float[]{1, 2, 3, 4}, MatMul.pack(new float[]{5, 6, 7, 8}, 2, 2), new float[]{1, -1}, c, 0, 2, false);
+        MatMul.matmul(new float[]{1, 2, 3, 4}, MatMul.pack(new float[]{5, 6, 7, 8}, 2, 2), new float[]{1, -1}, c, 0, 2, null);
         assertEquals(20, c[0]);
         assertEquals(21, c[1]);
         assertEquals(44, c[2]);
@@ -101,8 +101,8 @@ class KernelsTest {
         float[] expected = new float[tokens * hidden], actual = new float[tokens * hidden];
         Attention.Scratch scratch = new Attention.Scratch(headSize, length);
         for (int h = 0; h < heads; h++) {
-            Attention.attendScalar(qkv, expected, before, length, hidden, h, headSize);
-            Attention.attend(qkv, actual, before, length, hidden, h, headSize, scratch);
+            Attention.attendScalar(qkv, expected, before, length, hidden, h, headSize, 1 / Math.sqrt(headSize), null, 0);
+            Attention.attend(qkv, actual, before, length, hidden, h, headSize, (float) (1 / Math.sqrt(headSize)), scratch);
         }
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-5f, "element " + i);
@@ -116,8 +116,8 @@ class KernelsTest {
         float[] qkv = {1, 2, 3, 4, /* K */ 5, 6, 7, 8, /* V */ 9, 10, 11, 12};
         float[] out = new float[4];
         Attention.Scratch scratch = new Attention.Scratch(headSize, 1);
-        Attention.attend(qkv, out, 0, 1, hidden, 0, headSize, scratch);
-        Attention.attend(qkv, out, 0, 1, hidden, 1, headSize, scratch);
+        Attention.attend(qkv, out, 0, 1, hidden, 0, headSize, (float) (1 / Math.sqrt(headSize)), scratch);
+        Attention.attend(qkv, out, 0, 1, hidden, 1, headSize, (float) (1 / Math.sqrt(headSize)), scratch);
         assertEquals(9, out[0], 1e-6);
         assertEquals(10, out[1], 1e-6);
         assertEquals(11, out[2], 1e-6);

@@ -1,5 +1,8 @@
 package dev.gale.encoder.model;
 
+import dev.gale.encoder.family.Families;
+import dev.gale.encoder.family.bert.Bert;
+
 import dev.gale.encoder.ReferenceModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,13 +43,21 @@ class ConfigAndOnnxErrorsTest {
 
     @Test
     void refusesUnsupportedOptionsNamingFileAndField() throws IOException {
-        Path roberta = config(BERT.formatted("").replace("\"bert\"", "\"roberta\""));
-        ModelLoadException e = assertThrows(ModelLoadException.class, () -> BertConfig.read(roberta));
-        assertEquals(roberta + ": model_type 'roberta' is not supported (expected one of [bert])", e.getMessage());
+        Path gpt2 = config(BERT.formatted("").replace("\"bert\"", "\"gpt2\""));
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> Families.of(HfConfig.read(gpt2)));
+        assertEquals(gpt2 + ": model_type 'gpt2' is not supported (expected one of bert, roberta, xlm-roberta, camembert, "
+                + "electra, distilbert, mpnet, deberta-v2, modernbert, nomic_bert, gte)", e.getMessage());
 
         Path relative = config(BERT.formatted(", \"position_embedding_type\": \"relative_key\""));
-        e = assertThrows(ModelLoadException.class, () -> BertConfig.read(relative));
-        assertEquals(relative + ": position_embedding_type 'relative_key' is not supported (expected absolute)", e.getMessage());
+        WeightMap none = new WeightMap(java.util.Map.of(), "weights");
+        e = assertThrows(ModelLoadException.class, () -> new Bert().build(HfConfig.read(relative), none));
+        assertEquals(relative + ": position_embedding_type \"relative_key\" is not supported (expected absolute; relative_key "
+                + "variants are not implemented)", e.getMessage());
+
+        Path act = config(BERT.formatted("").replace("\"gelu\"", "\"mish\""));
+        e = assertThrows(ModelLoadException.class, () -> new Bert().build(HfConfig.read(act), none));
+        assertEquals(act + ": hidden_act 'mish' is not supported (expected one of gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, "
+                + "relu, silu, swish)", e.getMessage());
 
         Path missing = config("{\"model_type\": \"bert\"}");
         e = assertThrows(ModelLoadException.class, () -> BertConfig.read(missing));
@@ -120,7 +131,7 @@ class ConfigAndOnnxErrorsTest {
         Files.delete(dir.resolve("model.safetensors"));
         try (Arena arena = Arena.ofConfined()) {
             ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelLoader.load(dir.toString(), arena));
-            assertEquals(dir + ": no model.safetensors, model.onnx or onnx/model.onnx in this directory", e.getMessage());
+            assertEquals(dir + ": no model.safetensors, model.safetensors.index.json, model.onnx or onnx/model.onnx in this directory", e.getMessage());
         }
     }
 

@@ -1,0 +1,119 @@
+package dev.gale.encoder.nn;
+
+import dev.gale.encoder.model.ModelLoadException;
+import dev.gale.encoder.model.Tensor;
+
+import java.util.List;
+
+/**
+ * {@code torch.nn.Linear}: y = x W^T + b, with W (out, in) as Hugging Face stores it. A fused projection
+ * (BERT's query | key | value) is several parts stacked along {@code out}; the parts stay views of the
+ * loaded tensors, so a backend copies each weight exactly once, into the layout it computes with.
+ *
+ * @param in    input features
+ * @param out   output features, the sum of the parts'
+ * @param parts the stacked {@code (weight, bias)} pairs, in output order
+ */
+public record Linear(int in, int out, List<Part> parts) {
+
+    /** One {@code nn.Linear}: weight (rows, in), bias (rows) or null when the layer has none. */
+    public record Part(Tensor weight, Tensor bias, int rows) {}
+
+    public Linear {
+        parts = List.copyOf(parts);
+        int rows = 0;
+        for (Part p : parts) {
+            if (p.weight().shape().length != 2 || p.weight().shape()[1] != in || p.weight().shape()[0] != p.rows()) {
+                throw new ModelLoadException(p.weight().source() + ": tensor '" + p.weight().name() + "' has shape "
+                        + java.util.Arrays.toString(p.weight().shape()) + ", expected [" + p.rows() + ", " + in + "]");
+            }
+            if (p.bias() != null && (p.bias().shape().length != 1 || p.bias().shape()[0] != p.rows())) {
+                throw new ModelLoadException(p.bias().source() + ": tensor '" + p.bias().name() + "' has shape "
+                        + java.util.Arrays.toString(p.bias().shape()) + ", expected [" + p.rows() + "]");
+            }
+            rows += p.rows();
+        }
+        if (rows != out) {
+            throw new IllegalArgumentException("parts give " + rows + " outputs, expected " + out);
+        }
+    }
+
+    public static Linear of(Tensor weight, Tensor bias) {
+        int rows = (int) weight.shape()[0];
+        return new Linear((int) weight.shape()[1], rows, List.of(new Part(weight, bias, rows)));
+    }
+
+    /** The outputs of {@code linears} side by side, in order (they must share {@code in}). */
+    public static Linear fused(Linear... linears) {
+        int in = linears[0].in();
+        int out = 0;
+        List<Part> parts = new java.util.ArrayList<>();
+        for (Linear l : linears) {
+            if (l.in() != in) {
+                throw new IllegalArgumentException("fused linears differ in input size: " + in + " and " + l.in());
+            }
+            out += l.out();
+            parts.addAll(l.parts());
+        }
+        return new Linear(in, out, parts);
+    }
+
+    /** Outputs [from, from + count) of a single-part linear (a slice of a fused checkpoint tensor); no copy. */
+    public Linear rows(int from, int count) {
+        if (parts.size() != 1) {
+            throw new IllegalArgumentException("rows() of a fused linear");
+        }
+        Part p = parts.getFirst();
+        Tensor bias = p.bias() == null ? null : p.bias().rows(from, count);
+        return new Linear(in, count, List.of(new Part(p.weight().rows(from, count), bias, count)));
+    }
+
+    public boolean hasBias() {
+        return parts.stream().anyMatch(p -> p.bias() != null);
+    }
+
+    /** W as (in, out) row-major, the layout the matrix kernels stream: result[i * out + o] = W[o][i]. */
+    public float[] weightInOut() {
+        float[] result = new float[Math.multiplyExact(in, out)];
+        int row0 = 0;
+        for (Part p : parts) {
+            Tensor w = p.weight();
+            for (int o = 0; o < p.rows(); o++) {
+                for (int i = 0; i < in; i++) {
+                    // ONNX exports store (in, out): the transposed flag says which index runs fastest
+                    long at = w.transposed() ? (long) i * p.rows() + o : (long) o * in + i;
+                    result[i * out + row0 + o] = w.getFloat(at);
+                }
+            }
+            row0 += p.rows();
+        }
+        return result;
+    }
+
+    /** Element (o, i) of W. */
+    public float weight(int o, int i) {
+        for (Part p : parts) {
+            if (o < p.rows()) {
+                Tensor w = p.weight();
+                return w.getFloat(w.transposed() ? (long) i * p.rows() + o : (long) o * in + i);
+            }
+            o -= p.rows();
+        }
+        throw new IndexOutOfBoundsException("output " + o);
+    }
+
+    /** The bias (out), zeros where a part has none. */
+    public float[] biasOrZeros() {
+        float[] b = new float[out];
+        int row0 = 0;
+        for (Part p : parts) {
+            if (p.bias() != null) {
+                for (int o = 0; o < p.rows(); o++) {
+                    b[row0 + o] = p.bias().getFloat(o);
+                }
+            }
+            row0 += p.rows();
+        }
+        return b;
+    }
+}
