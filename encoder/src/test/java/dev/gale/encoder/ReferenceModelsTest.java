@@ -70,6 +70,51 @@ class ReferenceModelsTest {
         assertEquals(30, records.size());
     }
 
+    /**
+     * The same single-text inputs as one padding-free batch (every sequence's positions, RoPE angles, windows and
+     * relative biases restart at its own start): mean-pooled, against the mean of transformers' hidden states.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bert-uncased", "distilbert", "electra", "mpnet", "gte", "nomic-bert", "roberta", "modernbert",
+            "xlm-roberta", "deberta-v2"})
+    void oneBatchOfManySequencesMatchesTransformers(String family) {
+        Path dir = HiddenStateFixtures.folder("tokenizers/" + family);
+        List<int[]> ids = new ArrayList<>();
+        List<int[]> types = new ArrayList<>();
+        List<float[]> expected = new ArrayList<>();
+        for (JsonNode r : HiddenStateFixtures.records(dir)) {
+            if (r.hasNonNull("b")) {
+                continue;
+            }
+            int[] seq = HiddenStateFixtures.ints(r.get("ids"));
+            ids.add(seq);
+            types.add(new int[seq.length]);
+            int hidden = r.get("hidden_size").asInt();
+            float[] states = HiddenStateFixtures.floats(r.get("last_hidden_state"));
+            float[] mean = new float[hidden];
+            for (int t = 0; t < seq.length; t++) {
+                for (int i = 0; i < hidden; i++) {
+                    mean[i] += states[t * hidden + i] / seq.length;
+                }
+            }
+            expected.add(mean);
+        }
+        EmbeddingModel.Options options = new EmbeddingModel.Options(PoolingConfig.Mode.MEAN, false, 0, 0, 2, 1 << 20);
+        try (EmbeddingModel model = EmbeddingModel.load(dir.toString(), options)) {
+            int dims = model.dimensions();
+            float[] out = new float[ids.size() * dims];
+            model.embed(TokenBatch.of(ids, types), java.lang.foreign.MemorySegment.ofArray(out));
+            double worst = 0;
+            for (int s = 0; s < ids.size(); s++) {
+                for (int i = 0; i < dims; i++) {
+                    worst = Math.max(worst, Math.abs(expected.get(s)[i] - out[s * dims + i]));
+                }
+            }
+            System.out.printf("%s: %d sequences in one batch, worst mean-pooled max|diff| %.2e%n", family, ids.size(), worst);
+            assertTrue(worst < 1e-5, family + ": worst |diff| " + worst);
+        }
+    }
+
     @TempDir
     Path tmp;
 
