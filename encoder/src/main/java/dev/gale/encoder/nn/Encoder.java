@@ -1,7 +1,13 @@
 package dev.gale.encoder.nn;
 
+import dev.gale.encoder.model.Tensor;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A whole encoder as a recipe of Hugging Face modules over the loaded tensors: what each family package
@@ -28,7 +34,7 @@ public record Encoder(String family, int hiddenSize, int maxLength, Embeddings e
 
     public Encoder {
         layers = List.copyOf(layers);
-        options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
+        options = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
         int width = embeddings.projection() != null ? embeddings.projection().out() : embeddings.size();
         if (width != hiddenSize) {
             throw new IllegalArgumentException("embeddings give " + width + " features, hidden size is " + hiddenSize);
@@ -37,13 +43,13 @@ public record Encoder(String family, int hiddenSize, int maxLength, Embeddings e
 
     /** The weights the recipe uses (each tensor once, a shared one too): the model's parameter count. */
     public long parameterCount() {
-        java.util.Set<dev.gale.encoder.model.Tensor> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        java.util.function.Consumer<dev.gale.encoder.model.Tensor> add = t -> {
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Consumer<Tensor> add = t -> {
             if (t != null) {
                 seen.add(t);
             }
         };
-        java.util.function.Consumer<Linear> linear = l -> {
+        Consumer<Linear> linear = l -> {
             if (l != null) {
                 l.parts().forEach(p -> {
                     add.accept(p.weight());
@@ -51,7 +57,7 @@ public record Encoder(String family, int hiddenSize, int maxLength, Embeddings e
                 });
             }
         };
-        java.util.function.Consumer<LayerNorm> norm = n -> {
+        Consumer<LayerNorm> norm = n -> {
             if (n != null) {
                 add.accept(n.weight());
                 add.accept(n.bias());
@@ -81,7 +87,7 @@ public record Encoder(String family, int hiddenSize, int maxLength, Embeddings e
             }
         }
         norm.accept(finalNorm);
-        return seen.stream().mapToLong(dev.gale.encoder.model.Tensor::elementCount).sum();
+        return seen.stream().mapToLong(Tensor::elementCount).sum();
     }
 
     /** The widest feed-forward input projection of any layer (I, or 2I when gated). */
