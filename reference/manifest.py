@@ -30,6 +30,8 @@ LIBRARIES = [
     "sentence-transformers",
     "onnx",
     "onnxruntime",
+    "onnxscript",
+    "onnx_ir",
     "numpy",
     "huggingface_hub",
     "safetensors",

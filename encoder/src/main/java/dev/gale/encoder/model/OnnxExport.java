@@ -1,24 +1,57 @@
 package dev.gale.encoder.model;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the weights of a BERT encoder exported to ONNX by PyTorch (as optimum and Xenova's exports are).
- * The exporter keeps Hugging Face names for biases and norms but renames MatMul weights to
- * {@code onnx::MatMul_NNN} and stores them as (in, out); each is given back its Hugging Face name from
- * the bias its output is added to ({@code X.bias} names {@code X.weight}), and marked transposed.
- * The config is recovered from tensor shapes and graph constants when no config.json is at hand.
+ * Reads the weights of an encoder exported to ONNX by {@code torch.onnx.export}, either exporter: the TorchScript one
+ * ({@code dynamo=False}, as optimum's and Xenova's exports are) and the dynamo one (the default in torch 2.13).
+ * Both keep Hugging Face names for embeddings, norms and biases, but a Linear weight that feeds a {@code MatMul}
+ * is stored transposed, as (in, out), under a generated name ({@code onnx::MatMul_NNN}, {@code val_NNN}). Each is
+ * given back its Hugging Face name, and marked transposed, from what the graph says of it:
+ * <ul>
+ * <li>the bias its output is added to ({@code X.bias} names {@code X.weight});
+ * <li>the module scope of the node: the TorchScript exporter names nodes by module path
+ *     ({@code /encoder/layer.0/attention/self/query/MatMul}), the dynamo exporter records the scopes in the node's
+ *     metadata ({@code pkg.torch.onnx.name_scopes}, with {@code pkg.torch.onnx.class_hierarchy} saying the scope is
+ *     an {@code nn.Linear}). This names the Linears that have no bias (ModernBERT, NomicBERT, GTE's up_gate_proj).
+ * </ul>
+ * When both are there they must agree. A {@code Gemm} reads its weight as (out, in) with {@code transB} set, and a
+ * weight behind a {@code Transpose} node keeps its own name, so neither needs renaming. The config is recovered
+ * from tensor shapes and graph constants (BERT only) when no config.json is at hand.
  */
 public final class OnnxExport {
     private OnnxExport() {}
 
-    public record Contents(WeightMap weights, BertConfig inferredConfig) {
+    private static final String LINEAR_CLASS = "torch.nn.modules.linear.Linear";
+
+    /** The weights by Hugging Face name, and the graph for {@link #inferredConfig()}. */
+    public static final class Contents {
+        private final WeightMap weights;
+        private final OnnxGraph graph;
+
+        private Contents(WeightMap weights, OnnxGraph graph) {
+            this.weights = weights;
+            this.graph = graph;
+        }
+
+        public WeightMap weights() {
+            return weights;
+        }
+
+        /** The BERT config the graph implies; throws when the export is not a BERT encoder (then config.json is needed). */
+        public BertConfig inferredConfig() {
+            return inferConfig(graph, weights, weights.source());
+        }
+
         /** The inferred config as a config.json would say it. */
         public HfConfig inferredHfConfig() {
             try {
-                return new HfConfig(new com.fasterxml.jackson.databind.ObjectMapper().readTree(inferredConfig.toJson()),
+                return new HfConfig(new com.fasterxml.jackson.databind.ObjectMapper().readTree(inferredConfig().toJson()),
                         weights.source() + " (config inferred from the graph)");
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
@@ -30,31 +63,129 @@ public final class OnnxExport {
         OnnxGraph graph = OnnxGraph.parse(model, source);
         Map<String, Tensor> named = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : graph.constants.entrySet()) {
-            if (!e.getKey().startsWith("onnx::") && !e.getKey().startsWith("/")) {
+            if (isHuggingFaceName(e.getKey())) {
                 named.put(e.getKey(), e.getValue());
             }
         }
+        Map<String, String> renamedFrom = new LinkedHashMap<>(); // Hugging Face name -> the value it was recovered for
         for (OnnxGraph.Node node : graph.nodes) {
-            if (!node.opType().equals("MatMul") || node.inputs().size() != 2) {
+            boolean matMul = node.opType().equals("MatMul") && node.inputs().size() == 2;
+            boolean gemm = node.opType().equals("Gemm") && node.inputs().size() >= 2;
+            if (!matMul && !gemm) {
                 continue;
             }
-            Tensor weight = graph.constants.get(node.inputs().get(1));
-            if (weight == null || weight.shape().length != 2) {
+            String value = node.inputs().get(1);
+            Tensor weight = graph.constants.get(value);
+            if (weight == null || weight.shape().length != 2 || !weight.dtype().isFloating() || isHuggingFaceName(value)) {
                 continue;
             }
-            String bias = addedBias(graph, node.outputs().getFirst());
-            if (bias == null || !bias.endsWith(".bias")) {
-                throw new ModelLoadException(source + ": MatMul '" + node.name() + "' has weight '" + weight.name()
-                        + "' but its output is not added to a named bias, so its Hugging Face name cannot be recovered");
+            String module = linearModule(graph, node, source);
+            String hfName = module + ".weight";
+            if (named.containsKey(hfName) && !value.equals(renamedFrom.get(hfName))) {
+                if (renamedFrom.containsKey(hfName) && sameData(named.get(hfName), weight, gemm && transB(node))) {
+                    continue; // one Linear applied twice (DeBERTa's shared key projection), a copy per use
+                }
+                throw new ModelLoadException(source + ": " + node.opType() + " '" + node.name() + "' has weight '" + value
+                        + "' for module '" + module + "', but '" + hfName + "' is already in the file");
             }
-            String hfName = bias.substring(0, bias.length() - ".bias".length()) + ".weight";
-            long[] hfShape = {weight.shape()[1], weight.shape()[0]};
-            named.put(hfName, new Tensor(hfName, weight.dtype(), hfShape, weight.data(), true, source));
+            // MatMul(x, W) and Gemm without transB read W as (in, out): the transpose of the Hugging Face (out, in)
+            boolean transposed = !(gemm && transB(node));
+            long[] hfShape = transposed ? new long[] {weight.shape()[1], weight.shape()[0]} : weight.shape();
+            named.put(hfName, new Tensor(hfName, weight.dtype(), hfShape, weight.data(), transposed, source));
+            renamedFrom.put(hfName, value);
         }
-        WeightMap weights = new WeightMap(named, source);
-        return new Contents(weights, inferConfig(graph, weights, source));
+        return new Contents(new WeightMap(named, source), graph);
     }
 
+    /** Names the exporters generate are not Hugging Face parameter names, which are dotted module paths. */
+    private static boolean isHuggingFaceName(String name) {
+        return name.contains(".") && !name.startsWith("onnx::") && !name.startsWith("/");
+    }
+
+    private static boolean transB(OnnxGraph.Node gemm) {
+        return gemm.attributes().get("transB") instanceof Long t && t == 1;
+    }
+
+    /**
+     * The Hugging Face module path of the Linear that {@code node} (a MatMul or Gemm with a constant weight) computes,
+     * from the bias added to its output and from its module scope; they must agree where both are known.
+     */
+    private static String linearModule(OnnxGraph graph, OnnxGraph.Node node, String source) {
+        String fromBias = null;
+        String bias = node.opType().equals("Gemm") && node.inputs().size() == 3 ? node.inputs().get(2)
+                : addedBias(graph, node.outputs().getFirst());
+        if (bias != null && bias.endsWith(".bias") && isHuggingFaceName(bias)) {
+            fromBias = bias.substring(0, bias.length() - ".bias".length());
+        }
+        String fromScope = moduleScope(node);
+        if (fromBias != null && fromScope != null && !fromBias.equals(fromScope)) {
+            throw new ModelLoadException(source + ": " + node.opType() + " '" + node.name() + "' adds bias '" + bias
+                    + "' but runs in module '" + fromScope + "'; cannot tell which Linear its weight '"
+                    + node.inputs().get(1) + "' belongs to");
+        }
+        String module = fromBias != null ? fromBias : fromScope;
+        if (module == null) {
+            throw new ModelLoadException(source + ": " + node.opType() + " '" + node.name() + "' has weight '"
+                    + node.inputs().get(1) + "' but neither a named bias nor the node's module scope names it, so its "
+                    + "Hugging Face name cannot be recovered (export with torch.onnx.export, which records the scopes)");
+        }
+        return module;
+    }
+
+    /** The module path a node ran in, when the exporter recorded it and that module is a Linear; else null. */
+    private static String moduleScope(OnnxGraph.Node node) {
+        String scopes = node.metadata().get("pkg.torch.onnx.name_scopes");
+        String classes = node.metadata().get("pkg.torch.onnx.class_hierarchy");
+        if (scopes != null && classes != null) {
+            // Python list reprs: ['', 'encoder', ..., 'encoder.layer.0.attention.self.query', 'linear'], the last one
+            // the aten op, the one before it the innermost module, whose class is the one before last of classes
+            List<String> s = pythonStrings(scopes);
+            List<String> c = pythonStrings(classes);
+            if (s.size() >= 2 && c.size() >= 2 && c.get(c.size() - 2).equals(LINEAR_CLASS) && !s.get(s.size() - 2).isEmpty()) {
+                return s.get(s.size() - 2);
+            }
+            return null;
+        }
+        // TorchScript exporter: /encoder/layer.0/attention/self/query/MatMul
+        String name = node.name();
+        if (!name.startsWith("/")) {
+            return null;
+        }
+        String[] parts = name.substring(1).split("/");
+        if (parts.length < 2 || !parts[parts.length - 1].startsWith(node.opType())) {
+            return null;
+        }
+        return String.join(".", Arrays.asList(parts).subList(0, parts.length - 1));
+    }
+
+    /** The elements of a Python list of plain strings as repr() writes it ({@code ['a', 'b.c']}). */
+    private static List<String> pythonStrings(String repr) {
+        String body = repr.strip();
+        if (!body.startsWith("[") || !body.endsWith("]")) {
+            return List.of();
+        }
+        body = body.substring(1, body.length() - 1).strip();
+        List<String> out = new ArrayList<>();
+        if (body.isEmpty()) {
+            return out;
+        }
+        for (String item : body.split(", ")) {
+            if (item.length() < 2 || item.charAt(0) != item.charAt(item.length() - 1) || (item.charAt(0) != '\'' && item.charAt(0) != '"')) {
+                return List.of();
+            }
+            out.add(item.substring(1, item.length() - 1));
+        }
+        return out;
+    }
+
+    /** Whether {@code other}, as a MatMul / Gemm weight, holds what {@code recovered} does. */
+    private static boolean sameData(Tensor recovered, Tensor other, boolean otherIsOutIn) {
+        boolean otherTransposed = !otherIsOutIn;
+        return recovered.transposed() == otherTransposed && recovered.dtype() == other.dtype()
+                && recovered.data().byteSize() == other.data().byteSize() && recovered.data().mismatch(other.data()) == -1;
+    }
+
+    /** The constant added to {@code value} by an Add node that consumes it, or null. */
     private static String addedBias(OnnxGraph graph, String value) {
         for (OnnxGraph.Node consumer : graph.consumersOf(value)) {
             if (consumer.opType().equals("Add")) {

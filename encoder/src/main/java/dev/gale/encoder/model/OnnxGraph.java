@@ -13,8 +13,12 @@ import java.util.Map;
  */
 final class OnnxGraph {
 
-    /** One graph node; {@code attributes} holds the float, int and tensor attributes Gale reads. */
-    record Node(String name, String opType, List<String> inputs, List<String> outputs, Map<String, Object> attributes) {}
+    /**
+     * One graph node; {@code attributes} holds the float, int and tensor attributes Gale reads, {@code metadata} the
+     * node's metadata_props (the dynamo exporter records there the module scopes a node came from).
+     */
+    record Node(String name, String opType, List<String> inputs, List<String> outputs, Map<String, Object> attributes,
+                Map<String, String> metadata) {}
 
     final List<Node> nodes = new ArrayList<>();
     /** Initializers and Constant-node outputs, by value name. */
@@ -80,6 +84,7 @@ final class OnnxGraph {
         List<String> inputs = new ArrayList<>();
         List<String> outputs = new ArrayList<>();
         Map<String, Object> attributes = new HashMap<>();
+        Map<String, String> metadata = new HashMap<>();
         String name = "";
         String opType = "";
         while (node.next()) {
@@ -89,10 +94,27 @@ final class OnnxGraph {
                 case 3 -> name = node.string();
                 case 4 -> opType = node.string();
                 case 5 -> readAttribute(node.message(), attributes, name);
+                case 9 -> readEntry(node.message(), metadata);
                 default -> node.skip();
             }
         }
-        return new Node(name, opType, inputs, outputs, attributes);
+        return new Node(name, opType, inputs, outputs, attributes, metadata);
+    }
+
+    /** A StringStringEntryProto (key = 1, value = 2). */
+    private static void readEntry(ProtoReader entry, Map<String, String> into) {
+        String key = null;
+        String value = "";
+        while (entry.next()) {
+            switch (entry.fieldNumber()) {
+                case 1 -> key = entry.string();
+                case 2 -> value = entry.string();
+                default -> entry.skip();
+            }
+        }
+        if (key != null) {
+            into.put(key, value);
+        }
     }
 
     private void readAttribute(ProtoReader attribute, Map<String, Object> into, String nodeName) {
