@@ -3,12 +3,13 @@
 
 For each family directory ${GALE_BENCH_DIR:-/tmp/gale-families}/<family>/ (built by bench_models.py):
 SentenceTransformer(dir) (its modules.json: Transformer, mean pooling, max_seq_length 512), torch threads =
---threads, encode(texts, batch_size=32) over the texts sorted by token count, after a warm-up encode of 64 of
-them. sentence-transformers sorts each call's texts again, by character length, before it cuts batches.
-The texts: --texts N of the corpus's, text i * total // N for i < N (the same rule as FamilyThroughput.java).
+--threads. The batches, as in FamilyThroughput.java: the corpus's texts sorted by token count (ties in corpus
+order), cut into batches of 32, every --every-th batch kept (so each keeps the padding of a whole-corpus run);
+each is one encode(batch, batch_size=32) call, so that sentence-transformers, which sorts a call's texts by
+character length, pads exactly these batches. A warm-up pass over every 4th of them comes first.
 Real tokens: the tokenizer's ids, special tokens included, truncated at 512, without padding.
 
-  python reference/bench_st.py [--dir DIR] [--texts N] [--threads T] family ...
+  python reference/bench_st.py [--dir DIR] [--every K] [--threads T] family ...
 """
 
 import argparse
@@ -27,33 +28,34 @@ BATCH = 32
 MAX_LENGTH = 512
 
 
-def corpus(n):
-    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    n = len(texts) if n <= 0 else min(n, len(texts))
-    return [texts[i * len(texts) // n] for i in range(n)]
+def corpus():
+    return [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", type=Path, default=Path(os.environ.get("GALE_BENCH_DIR", "/tmp/gale-families")))
-    parser.add_argument("--texts", type=int, default=0, help="texts spread over the corpus (0: all)")
+    parser.add_argument("--every", type=int, default=4, help="keep every K-th length-sorted batch (1: all)")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("families", nargs="+")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    texts = corpus(args.texts)
+    texts = corpus()
     for family in args.families:
         model = SentenceTransformer(str(args.dir / family), device="cpu")
         model.max_seq_length = MAX_LENGTH
         lengths = [len(ids) for ids in model.tokenizer(texts, truncation=True, max_length=MAX_LENGTH)["input_ids"]]
-        order = sorted(range(len(texts)), key=lambda i: lengths[i])
-        ordered = [texts[i] for i in order]
-        model.encode(ordered[:: max(1, len(ordered) // 64)], batch_size=BATCH)
+        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
+        batches = [order[b:b + BATCH] for b in range(0, len(order), BATCH)][:: args.every]
+        batches = [[texts[i] for i in batch] for batch in batches]
+        tokens = sum(lengths[i] for b in range(0, len(order), BATCH * args.every) for i in order[b:b + BATCH])
+        for batch in batches[::4]:
+            model.encode(batch, batch_size=BATCH)
         t0 = time.perf_counter()
-        model.encode(ordered, batch_size=BATCH)
+        for batch in batches:
+            model.encode(batch, batch_size=BATCH)
         seconds = time.perf_counter() - t0
-        tokens = sum(lengths)
-        print(json.dumps({"family": family, "texts": len(texts), "tokens": tokens, "seconds": round(seconds, 3),
+        print(json.dumps({"family": family, "texts": sum(len(b) for b in batches), "batches": len(batches), "tokens": tokens, "seconds": round(seconds, 3),
                           "tokens_per_s": round(tokens / seconds, 1), "threads": args.threads,
                           "attn_implementation": model[0].auto_model.config._attn_implementation,
                           "sentence_transformers": __import__("sentence_transformers").__version__,

@@ -21,12 +21,12 @@ import java.util.Map;
 /**
  * Gale next to ONNX Runtime (and, from a file {@code reference/bench_st.py} wrote, sentence-transformers) on
  * the random-weight, real-shape family models that {@code reference/bench_models.py} builds: real tokens/s
- * over the corpus texts, both runtimes on the same token ids in the same length-sorted batches of 32 (ONNX
- * Runtime pads each to its longest sequence, Gale packs it), mean pooling, all cores. After a warm-up pass
- * over every 4th batch, Gale and ONNX Runtime alternate for the rounds, so both see the same machine; the
- * rates are medians over the rounds.
- * <pre>  FamilyThroughput [--dir DIR] [--texts N] [--rounds R] [--st st.jsonl] family ... </pre>
- * --texts N takes text i * total / N for i &lt; N (0: all), the rule bench_st.py follows too.
+ * over the corpus texts, both runtimes on the same token ids in the same batches (ONNX Runtime pads each to
+ * its longest sequence, Gale packs it), mean pooling, all cores. The batches: the corpus sorted by token count
+ * (ties in corpus order), cut into batches of 32, every K-th kept (--every, the rule bench_st.py follows too),
+ * so that each batch pads as in a whole-corpus run. After a warm-up pass over every 4th of them, Gale and
+ * ONNX Runtime alternate for the rounds, so both see the same machine; the rates are medians over the rounds.
+ * <pre>  FamilyThroughput [--dir DIR] [--every K] [--rounds R] [--st st.jsonl] family ... </pre>
  */
 public final class FamilyThroughput {
     private static final int MAX_LENGTH = 512;
@@ -37,28 +37,25 @@ public final class FamilyThroughput {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(System.getenv().getOrDefault("GALE_BENCH_DIR", "/tmp/gale-families"));
-        int n = 0, rounds = 3;
+        int every = 4, rounds = 1;
         Path st = null;
         List<String> families = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = Path.of(args[++i]);
-                case "--texts" -> n = Integer.parseInt(args[++i]);
+                case "--every" -> every = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--st" -> st = Path.of(args[++i]);
                 default -> families.add(args[i]);
             }
         }
-        List<String> corpus = Throughput.read(CORPUS);
-        n = n <= 0 ? corpus.size() : Math.min(n, corpus.size());
-        List<String> texts = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            texts.add(corpus.get((int) ((long) i * corpus.size() / n)));
-        }
+        List<String> texts = Throughput.read(CORPUS);
         int threads = Runtime.getRuntime().availableProcessors();
         Map<String, JsonNode> stResults = readSt(st);
-        System.out.printf(Locale.ROOT, "%d of the corpus's %d texts, truncated at %d tokens; %d threads; %s; %d rounds%n",
-                n, corpus.size(), MAX_LENGTH, threads, Runtime.version(), rounds);
+        System.out.printf(Locale.ROOT, "corpus %s, %d texts sorted by length, truncated at %d tokens, every %d%s batch of %d;"
+                        + " %d threads; %s; %d round%s%n", CORPUS, texts.size(), MAX_LENGTH, every, every == 1 ? "st" : every == 2 ? "nd"
+                        : every == 3 ? "rd" : "th", BenchReference.BATCH, threads, Runtime.version(), rounds, rounds == 1 ? "" : "s");
+        long start = System.nanoTime();
 
         List<Result> results = new ArrayList<>();
         OnnxRuntimeReference ortReference = new OnnxRuntimeReference();
@@ -69,8 +66,12 @@ public final class FamilyThroughput {
                  BenchReference.Session ort = ortReference.open(model.resolve("onnx/model.onnx").toUri().toURL(), threads)) {
                 List<Encoding> sorted = new ArrayList<>(gale.tokenize(texts));
                 sorted.sort(Comparator.comparingInt(e -> e.ids().length));
-                long tokens = sorted.stream().mapToLong(e -> e.ids().length).sum();
-                List<List<Encoding>> batches = BenchReference.batches(sorted);
+                List<List<Encoding>> all = BenchReference.batches(sorted), batches = new ArrayList<>();
+                for (int b = 0; b < all.size(); b += every) {
+                    batches.add(all.get(b));
+                }
+                long tokens = batches.stream().flatMap(List::stream).mapToLong(e -> e.ids().length).sum();
+                int selected = batches.stream().mapToInt(List::size).sum();
                 MemorySegment out = MemorySegment.ofArray(new float[BenchReference.BATCH * gale.dimensions()]);
                 List<List<Encoding>> warmUp = new ArrayList<>();
                 for (int b = 0; b < batches.size(); b += 4) {
@@ -98,7 +99,7 @@ public final class FamilyThroughput {
                 double stRate = s == null ? Double.NaN : s.get("tokens_per_s").asDouble();
                 String stNote = s == null ? "no sentence-transformers result" : s.get("tokens").asLong() == tokens ? ""
                         : "sentence-transformers counted " + s.get("tokens").asLong() + " tokens";
-                results.add(new Result(family, n, tokens, BenchReference.paddedTokens(batches), median(galeRates), median(ortRates), stRate, stNote));
+                results.add(new Result(family, selected, tokens, BenchReference.paddedTokens(batches), median(galeRates), median(ortRates), stRate, stNote));
             }
         }
 
@@ -118,6 +119,7 @@ public final class FamilyThroughput {
         System.out.println("Random weights at the real configs' shapes and vocab sizes; the tokenizers are the families' small test"
                 + " fixtures (encoder/src/test/resources/reference/tokenizers/), so texts split into more tokens than with the real"
                 + " vocabularies, and only low embedding rows are read.");
+        System.out.printf(Locale.ROOT, "Gale and ONNX Runtime took %.0f s in all%n", (System.nanoTime() - start) / 1e9);
     }
 
     private interface Pass {
