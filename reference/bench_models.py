@@ -53,7 +53,8 @@ FAMILIES = {
     "bert-base": ("bert-uncased", lambda: BertConfig()),
     "distilbert-base": ("distilbert", lambda: DistilBertConfig()),
     "xlm-roberta-base": ("xlm-roberta", lambda: XLMRobertaConfig(vocab_size=250002, max_position_embeddings=514, type_vocab_size=1)),
-    "mpnet-base": ("mpnet", lambda: MPNetConfig()),
+    # MPNetConfig defaults to 512 positions; mpnet-base has 514 (ids from padding_idx + 1, as RoBERTa)
+    "mpnet-base": ("mpnet", lambda: MPNetConfig(max_position_embeddings=514)),
     "modernbert-base": ("modernbert", lambda: ModernBertConfig()),
     "deberta-v3-small": ("deberta-v2", lambda: DebertaV2Config(
         num_hidden_layers=6, hidden_size=768, num_attention_heads=12, intermediate_size=3072, relative_attention=True,

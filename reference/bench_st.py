@@ -35,7 +35,7 @@ def corpus():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", type=Path, default=Path(os.environ.get("GALE_BENCH_DIR", "/tmp/gale-families")))
-    parser.add_argument("--every", type=int, default=4, help="keep every K-th length-sorted batch (1: all)")
+    parser.add_argument("--every", type=int, default=5, help="keep every K-th length-sorted batch (1: all)")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("families", nargs="+")
     args = parser.parse_args()

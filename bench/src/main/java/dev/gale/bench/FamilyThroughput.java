@@ -37,7 +37,7 @@ public final class FamilyThroughput {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(System.getenv().getOrDefault("GALE_BENCH_DIR", "/tmp/gale-families"));
-        int every = 4, rounds = 1;
+        int every = 5, rounds = 1;
         Path st = null;
         List<String> families = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
