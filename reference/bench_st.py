@@ -8,6 +8,9 @@ order), cut into batches of 32, every --every-th batch kept (so each keeps the p
 each is one encode(batch, batch_size=32) call, so that sentence-transformers, which sorts a call's texts by
 character length, pads exactly these batches. A warm-up pass over every 4th of them comes first.
 Real tokens: the tokenizer's ids, special tokens included, truncated at 512, without padding.
+The tokenizer is the one sentence-transformers loads (AutoTokenizer). For deberta-v3-small, transformers 5.18's
+DebertaV2Tokenizer gives other ids than its own tokenizer.json (which Gale and `tokenizers` follow) on 23 of the
+2,418 texts, so the token counts differ by a few; FamilyThroughput says so under the table.
 
   python reference/bench_st.py [--dir DIR] [--every K] [--threads T] family ...
 """
