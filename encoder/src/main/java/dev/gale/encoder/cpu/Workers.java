@@ -14,8 +14,14 @@ import java.util.function.IntConsumer;
  * one submit per thread rather than a task tree.
  */
 public final class Workers implements AutoCloseable {
-    /** Rows per task of a row-parallel phase: a multiple of the GEMM tile height, small enough to balance the cores. */
+    /** The fewest rows per task of a row-parallel phase: a multiple of the GEMM tile height. */
     public static final int ROWS_PER_TASK = 16;
+    /**
+     * The most: each packed weight panel streamed by a task serves this many rows. At 16 rows a task of a
+     * 768 x 3072 GEMM reads 9 MB of weights for 16 rows and runs at about 60 GFLOP/s on one core here; at 64,
+     * about 75 to 80 (the weights come from cache or memory a quarter as often).
+     */
+    public static final int MAX_ROWS_PER_TASK = 64;
 
     private final ForkJoinPool pool;
 
@@ -72,10 +78,18 @@ public final class Workers implements AutoCloseable {
         void run(int rowStart, int rowEnd);
     }
 
-    /** Rows [0, rows) in tasks of {@link #ROWS_PER_TASK}. */
+    /**
+     * Rows [0, rows) in tasks of {@link #MAX_ROWS_PER_TASK} rows, halved (down to {@link #ROWS_PER_TASK}) while
+     * that would leave fewer than two tasks per thread to balance the cores with.
+     */
     public void forRows(int rows, RowRange body) {
-        int tasks = (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        forEach(tasks, t -> body.run(t * ROWS_PER_TASK, Math.min(rows, (t + 1) * ROWS_PER_TASK)));
+        int per = MAX_ROWS_PER_TASK;
+        while (per > ROWS_PER_TASK && (rows + per - 1) / per < 2 * threads()) {
+            per /= 2;
+        }
+        int size = per;
+        int tasks = (rows + size - 1) / size;
+        forEach(tasks, t -> body.run(t * size, Math.min(rows, (t + 1) * size)));
     }
 
     @Override

@@ -30,7 +30,7 @@ class WorkersTest {
     @Test
     void rowsAreCutIntoTasksThatCoverEachRowOnce() {
         try (Workers workers = new Workers(2)) {
-            int rows = 2 * Workers.ROWS_PER_TASK + 5; // two full tasks and a tail of 5
+            int rows = 2 * Workers.MAX_ROWS_PER_TASK * 2 + 5; // full tasks and a tail of 5
             AtomicIntegerArray covered = new AtomicIntegerArray(rows);
             workers.forRows(rows, (r0, r1) -> {
                 for (int r = r0; r < r1; r++) {
