@@ -52,9 +52,12 @@ class AttentionKernelTest {
         FloatArray scratch = new FloatArray(tokens * heads * maxKeys);
         IntArray dStart = IntArray.fromArray(start);
         IntArray dLength = IntArray.fromArray(length);
+        FloatArray none = new FloatArray(1);
+        IntArray noIndex = new IntArray(1);
         TaskGraph graph = new TaskGraph("a")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dqkv, dStart, dLength)
-                .task("attention", AttentionKernels::attention, new KernelContext(), dqkv, out, scratch, dStart, dLength, IntArray.fromElements(tokens, lengths.length), heads, headSize, maxKeys)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dqkv, dStart, dLength, none, noIndex)
+                .task("attention", AttentionKernels::attention, new KernelContext(), dqkv, out, scratch, dStart, dLength, IntArray.fromElements(tokens, lengths.length), heads, headSize, maxKeys,
+                        (float) (1 / Math.sqrt(headSize)), 0, 0, none, none, none, noIndex, maxKeys)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot()).withGridScheduler(EmbeddingKernelsTest.grid("a.attention", tokens * heads))) {
             plan.execute();
