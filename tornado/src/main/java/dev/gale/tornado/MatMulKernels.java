@@ -97,13 +97,15 @@ public final class MatMulKernels {
         if (activation == GELU) {
             r = 0.5f * v * (1f + erf(v * 0.70710678f));
         } else if (activation == GELU_TANH) {
-            // tanh(u) = 1 - 2 / (e^2u + 1): exact at both tails, where e^2u is 0 or infinite
-            float u = SQRT_2_OVER_PI * (v + 0.044715f * v * v * v);
+            // tanh(u) = 1 - 2 / (e^2u + 1), u clamped to +-10 where tanh is +-1 in float: the kernels compile with
+            // relaxed math, under which an infinite e^2u gave NaN on PoCL
+            float u = TornadoMath.clamp(SQRT_2_OVER_PI * (v + 0.044715f * v * v * v), -10f, 10f);
             r = 0.5f * v * (2f - 2f / (TornadoMath.exp(2f * u) + 1f));
         } else if (activation == RELU) {
             r = TornadoMath.max(0f, v);
         } else if (activation == SILU) {
-            r = v / (1f + TornadoMath.exp(-v));
+            // e^-v kept finite (relaxed math): below v = -80 the result is v e^80 ~ 0 either way
+            r = v / (1f + TornadoMath.exp(TornadoMath.min(-v, 80f)));
         }
         return r;
     }
