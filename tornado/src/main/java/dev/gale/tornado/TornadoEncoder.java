@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The whole encoder on a TornadoVM device, any recipe the CPU backend runs, built once per model, batch
@@ -132,7 +133,7 @@ final class TornadoEncoder implements EncoderBackend {
     /**
      * A layer's weights and its position scheme, prepared for the device.
      *
-     * @param cos, sin   RoPE's tables (P, D/2), or null
+     * @param cos        RoPE's cos table (P, D/2), or null; sin likewise
      * @param biasMode   the {@link AttentionKernels} bits of the score bias
      * @param byDistance MPNet's (NH, 2P - 1), or null
      * @param posKey     DeBERTa's projected relative embeddings (2 span, W) for c2p, or null; posQuery likewise for p2c
@@ -242,18 +243,18 @@ final class TornadoEncoder implements EncoderBackend {
     private Object[] weights() {
         Set<Object> all = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Object> ordered = new ArrayList<>();
-        java.util.function.Consumer<Object> add = o -> {
+        Consumer<Object> add = o -> {
             if (o != null && all.add(o)) {
                 ordered.add(o);
             }
         };
-        java.util.function.Consumer<DeviceNorm> norm = d -> {
+        Consumer<DeviceNorm> norm = d -> {
             if (d != null) {
                 add.accept(d.weight());
                 add.accept(d.bias());
             }
         };
-        java.util.function.Consumer<DeviceLinear> linear = d -> {
+        Consumer<DeviceLinear> linear = d -> {
             if (d != null) {
                 add.accept(d.weight());
                 add.accept(d.bias());
