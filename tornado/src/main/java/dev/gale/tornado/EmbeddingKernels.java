@@ -17,8 +17,10 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *         values and offsets; this run is sequences [sequenceBase, sequenceBase + S) of it
  *   types (T): token types, read only if hasTypes is 1 (otherwise all 0)
  *   start, length (T): first token and length of each token's sequence, run-local
+ *   positionIds (T): each token's row of the position table
  *   seqStart, seqLength (S): the same per sequence
- *   word (V, H), position (P, H), tokenType (2, H); x (T, H); pooled (S, D)
+ *   word (V, E), position (P, E), tokenType (types, E); e (T, E) the embedding sum (E = H unless projected)
+ *   x (T, H); pooled (S, D)
  * </pre>
  * The kernels whose extent is a per-batch count ({@code size}) take a {@link KernelContext} and a grid
  * that the host resizes per batch: a {@code @Parallel} loop over a bound read from device memory compiles
@@ -45,11 +47,13 @@ public final class EmbeddingKernels {
     }
 
     /**
-     * Per token and per sequence: where its sequence starts in this run, and how long it is. One work-item
-     * per sequence (global size at least S).
+     * Per token and per sequence: where its sequence starts in this run, and how long it is; per token its
+     * position id: its index in the sequence, or with {@code paddingIdx} &gt;= 0 (RoBERTa's family) padding_idx
+     * plus the count of non-pad tokens up to it, padding_idx for a pad token, as transformers'
+     * {@code create_position_ids_from_input_ids}. One work-item per sequence (global size at least S).
      */
-    public static void index(KernelContext context, IntArray offsets, IntArray start, IntArray length, IntArray seqStart,
-                             IntArray seqLength, IntArray size) {
+    public static void index(KernelContext context, IntArray ids, IntArray offsets, IntArray start, IntArray length,
+                             IntArray positionIds, IntArray seqStart, IntArray seqLength, IntArray size, int paddingIdx) {
         int sequences = size.get(1);
         int tokenBase = size.get(2);
         int sequenceBase = size.get(3);
@@ -59,19 +63,29 @@ public final class EmbeddingKernels {
             int n = offsets.get(sequenceBase + s + 1) - tokenBase - first;
             seqStart.set(s, first);
             seqLength.set(s, n);
+            int nonPad = 0;
             for (int t = first; t < first + n; t++) {
                 start.set(t, first);
                 length.set(t, n);
+                int p = t - first;
+                if (paddingIdx >= 0) {
+                    p = paddingIdx;
+                    if (ids.get(tokenBase + t) != paddingIdx) {
+                        nonPad++;
+                        p = paddingIdx + nonPad;
+                    }
+                }
+                positionIds.set(t, p);
             }
         }
     }
 
     /**
-     * x = word[id] + position[t - start] + tokenType[type]; LayerNorm follows as its own task. One work-item
-     * per element of x (global size at least T * H).
+     * e = word[id] + position[positionId] (when {@code withPosition} is 1) + tokenType[type]; the norm and the
+     * projection follow as their own tasks. One work-item per element of e (global size at least T * E).
      */
-    public static void embed(KernelContext context, IntArray ids, IntArray types, IntArray start, FloatArray word,
-                             FloatArray position, FloatArray tokenType, FloatArray x, IntArray size, int hidden) {
+    public static void embed(KernelContext context, IntArray ids, IntArray types, IntArray positionIds, FloatArray word,
+                             FloatArray position, FloatArray tokenType, FloatArray e, IntArray size, int hidden, int withPosition) {
         int tokens = size.get(0);
         int tokenBase = size.get(2);
         int hasTypes = size.get(4);
@@ -80,9 +94,12 @@ public final class EmbeddingKernels {
             int t = g / hidden;
             int i = g % hidden;
             int w = ids.get(tokenBase + t) * hidden;
-            int p = (t - start.get(t)) * hidden;
             int y = hasTypes == 1 ? types.get(t) * hidden : 0;
-            x.set(g, word.get(w + i) + position.get(p + i) + tokenType.get(y + i));
+            float v = word.get(w + i) + tokenType.get(y + i);
+            if (withPosition == 1) {
+                v += position.get(positionIds.get(t) * hidden + i);
+            }
+            e.set(g, v);
         }
     }
 

@@ -5,11 +5,13 @@ import dev.gale.encoder.EncoderBackend;
 import dev.gale.encoder.PoolingConfig;
 import dev.gale.encoder.TokenBatch;
 import dev.gale.encoder.TokenMemory;
+import dev.gale.encoder.cpu.PositionBiases;
 import dev.gale.encoder.nn.Activation;
 import dev.gale.encoder.nn.Embeddings;
 import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.nn.EncoderLayer;
 import dev.gale.encoder.nn.LayerNorm;
+import dev.gale.encoder.nn.Linear;
 import dev.gale.encoder.nn.PositionBias;
 import dev.gale.encoder.nn.SelfAttention;
 import uk.ac.manchester.tornado.api.GridScheduler;
@@ -30,26 +32,38 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The whole encoder on a TornadoVM device, built once per model, batch capacity and pooling: weights go
- * to the device on the first run only, activations stay there between layers, and only the pooled
- * vectors come back.
+ * The whole encoder on a TornadoVM device, any recipe the CPU backend runs, built once per model, batch
+ * capacity and pooling: weights go to the device on the first run only, activations stay there between
+ * layers, and only the pooled vectors (or, for {@link #hiddenStates}, the last hidden states) come back.
  * <pre>
  *   input graph k (one per {@link InputSlot}): ids, offsets of slot k -> device copy
- *   encoder graph: index (per-token sequence start and length, from the offsets)
- *     -> embed -> LayerNorm
- *     -> per layer: qkv = x·Wqkv  -> attention (per sequence, no padding) -> a = LN(ctx·Wo + x)
- *                   f = GELU(a·W1) -> x = LN(f·W2 + a)
- *     -> pool (CLS / mean / max, Matryoshka, normalize) -> host: pooled (S, D)
- *   T tokens (at most the capacity), S sequences, H hidden, I intermediate, NH heads
+ *   encoder graph: index (per-token sequence start, length and position id, from the offsets)
+ *     -> embed (word + position + type) -> norm and projection E -> H in the family's order
+ *     -> per layer, post-norm (BERT):               pre-norm (ModernBERT):
+ *          qkv = x·Wqkv (RoPE on Q, K)                 n = LN(x) (not in layer 0); qkv = n·Wqkv (RoPE)
+ *          ctx = attention (per sequence, bias)        ctx = attention
+ *          a = LN(ctx·Wo + x)                          a = ctx·Wo + x;  n = LN(a)
+ *          f = act(a·Wi) or gate(a·Wi)                 f = act(n·Wi) or gate(n·Wi)
+ *          x = LN(f·Wout + a)                          x = f·Wout + a
+ *     -> final norm (if any) -> pool (CLS / mean / max, Matryoshka, normalize) -> host: pooled (S, D)
+ *   T tokens (at most the capacity), S sequences, E embedding size, H hidden, W attention width (NH heads * D),
+ *   I intermediate (2I out of Wi when gated)
  * </pre>
+ * The position schemes are prepared on the host once per layer by the CPU backend's {@link PositionBiases}
+ * (RoPE's cos / sin tables, MPNet's bias by distance, DeBERTa's projected relative embeddings and index)
+ * and applied on the device by {@link AttentionKernels}.
  * A TaskGraph is bound to the host arrays it was built with, so the batch has to arrive in memory the
  * graph knows: the {@link InputSlot}s. The Arrow pipeline tokenizes straight into a free slot (its
  * {@code List<Int32>} vector lies over the slot's memory), and the slot's input graph transfers those
@@ -66,8 +80,7 @@ final class TornadoEncoder implements EncoderBackend {
     static final int SLOT_SEQUENCES = 512;
 
     private final Encoder model;
-    private final int hidden, intermediate, heads, headSize;
-    private final float eps;
+    private final int hidden, embeddingSize;
     private final boolean modelHasTypes;
     private final TornadoDevice device;
     private final int capacity;        // tokens per run
@@ -75,8 +88,12 @@ final class TornadoEncoder implements EncoderBackend {
     private final int maxKeys;         // the longest sequence a run can hold
 
     // weights, sent once
-    private final FloatArray word, position, tokenType, embeddingNormWeight, embeddingNormBias;
-    private final List<FloatArray[]> layers = new ArrayList<>();
+    private final FloatArray word, position, tokenType;   // (V, E), (P, E) or a stand-in, (types, E) or one zero row
+    private final DeviceNorm embeddingNorm, finalNorm;   // null where the model has none
+    private final DeviceLinear projection;               // E -> H, or null
+    private final List<DeviceLayer> layers = new ArrayList<>();
+    private final FloatArray none = new FloatArray(1);   // the stand-in for an array a kernel does not read
+    private final IntArray noIndex = new IntArray(1);
 
     // inputs: the slots on the host, their device copy, per-run counts and types
     private final List<InputSlot> slots = new ArrayList<>();   // pipeline slots, then the staging slot
@@ -84,91 +101,77 @@ final class TornadoEncoder implements EncoderBackend {
     private final BlockingQueue<InputSlot> free = new ArrayBlockingQueue<>(PIPELINE_SLOTS);
     private final IntArray ids, offsets;
     private final IntArray size = new IntArray(5);
-    private final IntArray types, tokenStart, tokenLength, seqStart, seqLength;
+    private final IntArray types, tokenStart, tokenLength, positionIds, seqStart, seqLength;
     // activations, on the device
-    private final FloatArray x, a, context, qkv, f, scores;
+    private final FloatArray x, a, n, e;   // (T, H); n only pre-norm, e (T, E) only projected
+    private final FloatArray context;      // (T, W)
+    private final FloatArray qkv;          // (T, 3W)
+    private final FloatArray f, g;         // (T, I or 2I); g (T, I) only gated
+    private final FloatArray scores;       // (T, NH, maxKeys)
     private final KernelContext kernelContext = new KernelContext();
 
     private final Map<PoolingConfig, Plan> plans = new HashMap<>();
+    private Plan statesPlan;
     private long transferNanos, kernelNanos;
 
+    /** A LayerNorm as the norm kernels read it: weight and bias (zeros when it has none), (H). */
+    private record DeviceNorm(FloatArray weight, FloatArray bias, float eps) {
+        static DeviceNorm of(LayerNorm norm) {
+            return norm == null ? null : new DeviceNorm(FloatArray.fromArray(norm.weightArray()), FloatArray.fromArray(norm.biasOrZeros()),
+                    norm.eps());
+        }
+    }
+
+    /** A Linear as {@link MatMulKernels#matmul} reads it: weight (in, out), bias (out), zeros when it has none. */
+    private record DeviceLinear(FloatArray weight, FloatArray bias, int in, int out) {
+        static DeviceLinear of(Linear linear) {
+            return new DeviceLinear(FloatArray.fromArray(linear.weightInOut()), FloatArray.fromArray(linear.biasOrZeros()), linear.in(),
+                    linear.out());
+        }
+    }
+
+    /**
+     * A layer's weights and its position scheme, prepared for the device.
+     *
+     * @param cos        RoPE's cos table (P, D/2), or null; sin likewise
+     * @param biasMode   the {@link AttentionKernels} bits of the score bias
+     * @param byDistance MPNet's (NH, 2P - 1), or null
+     * @param posKey     DeBERTa's projected relative embeddings (2 span, W) for c2p, or null; posQuery likewise for p2c
+     * @param relIndex   DeBERTa's r(i - j), (2P - 1), or null
+     */
+    private record DeviceLayer(EncoderLayer spec, DeviceNorm attentionNorm, DeviceLinear qkv, DeviceLinear output, DeviceNorm ffnNorm,
+                               DeviceLinear ffnIn, DeviceLinear ffnOut, FloatArray cos, FloatArray sin, int biasMode,
+                               FloatArray byDistance, FloatArray posKey, FloatArray posQuery, IntArray relIndex) {}
+
     /** A compiled plan (input graphs, then the encoder graph) and the grids that are resized per batch. */
-    private record Plan(TornadoExecutionPlan execution, FloatArray pooled, List<WorkerGrid1D> matmulGrids,
-                        List<Integer> matmulColumns, List<Sized> grids) {}
+    private record Plan(TornadoExecutionPlan execution, FloatArray pooled, List<MatMulGrid> matmulGrids, List<Sized> grids) {}
+
+    /** The grid of a matmul task with {@code columns} outputs. */
+    private record MatMulGrid(WorkerGrid1D grid, int columns) {}
 
     /** A grid of {@code perToken} work-items per token plus {@code perSequence} per sequence. */
     private record Sized(WorkerGrid1D grid, int perToken, int perSequence) {}
 
-    /**
-     * Why {@code model} cannot run here, or null: the kernels implement BERT's layer (post-norm, absolute
-     * positions, exact GELU, biases everywhere, no position bias, no embedding projection).
-     */
-    static String unsupported(Encoder model) {
-        Embeddings e = model.embeddings();
-        String family = model.family();
-        if (model.residual() != Encoder.Residual.POST_NORM || model.finalNorm() != null) {
-            return family + " is a pre-norm encoder";
-        }
-        if (e.position() == null) {
-            return family + " has no absolute position table";
-        }
-        if (e.projection() != null) {
-            return family + " projects its embeddings";
-        }
-        for (EncoderLayer l : model.layers()) {
-            SelfAttention at = l.attention();
-            if (!(at.bias() instanceof PositionBias.None) || at.window() > 0) {
-                return family + " adds a position bias in attention";
-            }
-            if (l.ffn().gated() || l.ffn().activation() != Activation.GELU) {
-                return family + " uses a " + (l.ffn().gated() ? "gated " : "") + l.ffn().activation().label() + " feed-forward";
-            }
-            if (at.width() != model.hiddenSize() || !at.qkv().hasBias() || !at.output().hasBias() || !l.ffn().in().hasBias()
-                    || !l.ffn().out().hasBias() || l.attentionNorm() == null || l.attentionNorm().bias() == null
-                    || Math.abs(at.scale() - 1 / Math.sqrt(at.headSize())) > 1e-7) {
-                return family + "'s layers differ from BERT's (attention width, biases or scale)";
-            }
-        }
-        return null;
-    }
-
     TornadoEncoder(Encoder model, TornadoDevice device, int capacity) {
-        String why = unsupported(model);
-        if (why != null) {
-            throw new IllegalArgumentException("the TornadoVM backend runs BERT-layout encoders today (bert, roberta, xlm-roberta, "
-                    + "camembert, distilbert); " + why + ": use --device cpu");
-        }
         this.model = model;
-        EncoderLayer first = model.layers().getFirst();
         this.hidden = model.hiddenSize();
-        this.intermediate = first.ffn().intermediateSize();
-        this.heads = first.attention().heads();
-        this.headSize = first.attention().headSize();
-        this.eps = first.attentionNorm().eps();
         this.device = device;
         this.capacity = capacity;
         this.maxSequenceLength = model.maxLength();
         this.maxKeys = Math.min(capacity, maxSequenceLength);
-        Embeddings e = model.embeddings();
-        word = FloatArray.fromArray(e.word().toFloatArray());
-        // the kernel reads position row p for the p-th token; RoBERTa's family counts from padding_idx + 1, so its
-        // table goes up from that row (a pad token inside a text, which RoBERTa would not count, is not special here)
-        float[] positions = e.position().toFloatArray();
-        int first0 = e.positionIds() instanceof Embeddings.PositionIds.AfterPadding p ? p.paddingIdx() + 1 : 0;
-        position = FloatArray.fromArray(java.util.Arrays.copyOfRange(positions, first0 * hidden, positions.length));
-        modelHasTypes = e.typeVocabSize() > 1;   // with one type (or none) the kernel adds row 0 to every token
-        tokenType = FloatArray.fromArray(e.tokenType() != null ? e.tokenType().toFloatArray() : new float[hidden]);
-        embeddingNormWeight = FloatArray.fromArray(e.norm().weightArray());
-        embeddingNormBias = FloatArray.fromArray(e.norm().biasOrZeros());
+        Embeddings emb = model.embeddings();
+        embeddingSize = emb.size();
+        word = FloatArray.fromArray(emb.word().toFloatArray());
+        position = emb.position() != null ? FloatArray.fromArray(emb.position().toFloatArray()) : none;
+        modelHasTypes = emb.typeVocabSize() > 1;   // with one type (or none) the kernel adds row 0 to every token
+        tokenType = FloatArray.fromArray(emb.tokenType() != null ? emb.tokenType().toFloatArray() : new float[embeddingSize]);
+        embeddingNorm = DeviceNorm.of(emb.norm());
+        projection = emb.projection() != null ? DeviceLinear.of(emb.projection()) : null;
+        finalNorm = DeviceNorm.of(model.finalNorm());
+        int maxHeads = 1;
         for (EncoderLayer l : model.layers()) {
-            SelfAttention at = l.attention();
-            layers.add(new FloatArray[]{
-                    FloatArray.fromArray(at.qkv().weightInOut()), FloatArray.fromArray(at.qkv().biasOrZeros()),
-                    FloatArray.fromArray(at.output().weightInOut()), FloatArray.fromArray(at.output().biasOrZeros()),
-                    norm(l.attentionNorm(), true), norm(l.attentionNorm(), false),
-                    FloatArray.fromArray(l.ffn().in().weightInOut()), FloatArray.fromArray(l.ffn().in().biasOrZeros()),
-                    FloatArray.fromArray(l.ffn().out().weightInOut()), FloatArray.fromArray(l.ffn().out().biasOrZeros()),
-                    norm(l.ffnNorm(), true), norm(l.ffnNorm(), false)});
+            layers.add(deviceLayer(l));
+            maxHeads = Math.max(maxHeads, l.attention().heads());
         }
         // the slots' memory lives as long as a slot is reachable (an Arrow buffer over it holds one)
         Arena arena = Arena.ofAuto();
@@ -185,18 +188,108 @@ final class TornadoEncoder implements EncoderBackend {
         types = new IntArray(capacity);
         tokenStart = new IntArray(capacity);
         tokenLength = new IntArray(capacity);
+        positionIds = new IntArray(capacity);
         seqStart = new IntArray(capacity);
         seqLength = new IntArray(capacity);
+        boolean preNorm = model.residual() == Encoder.Residual.PRE_NORM;
+        boolean gated = model.layers().stream().anyMatch(l -> l.ffn().gated());
         x = new FloatArray(capacity * hidden);
         a = new FloatArray(capacity * hidden);
-        context = new FloatArray(capacity * hidden);
-        qkv = new FloatArray(capacity * 3 * hidden);
-        f = new FloatArray(capacity * intermediate);
-        scores = new FloatArray(capacity * heads * maxKeys);
+        n = preNorm ? new FloatArray(capacity * hidden) : none;
+        e = projection != null ? new FloatArray(capacity * embeddingSize) : none;
+        context = new FloatArray(capacity * model.maxAttentionWidth());
+        qkv = new FloatArray(capacity * 3 * model.maxAttentionWidth());
+        f = new FloatArray(capacity * model.maxFfnWidth());
+        g = gated ? new FloatArray(capacity * model.maxFfnWidth() / 2) : none;
+        scores = new FloatArray(capacity * maxHeads * maxKeys);
     }
 
-    private static FloatArray norm(LayerNorm n, boolean weight) {
-        return FloatArray.fromArray(weight ? n.weightArray() : n.biasOrZeros());
+    /** The layer's weights, and its position scheme prepared on the host as the CPU backend prepares it. */
+    private DeviceLayer deviceLayer(EncoderLayer l) {
+        SelfAttention at = l.attention();
+        FloatArray cos = null, sin = null, byDistance = null, posKey = null, posQuery = null;
+        IntArray relIndex = null;
+        int biasMode = 0;
+        switch (at.bias()) {
+            case PositionBias.Rope r -> {
+                PositionBiases.Rope rope = new PositionBiases.Rope(r, at.headSize(), maxSequenceLength);
+                cos = FloatArray.fromArray(rope.cosTable());
+                sin = FloatArray.fromArray(rope.sinTable());
+            }
+            case PositionBias.RelativeBuckets b -> {
+                byDistance = FloatArray.fromArray(PositionBiases.RelativeBuckets.byDistance(b, at.heads(), maxSequenceLength));
+                biasMode = AttentionKernels.BUCKETS;
+            }
+            case PositionBias.Disentangled d -> {
+                float[] rel = PositionBiases.Disentangled.relativeEmbeddings(d);
+                if (d.posKey() != null) {
+                    posKey = FloatArray.fromArray(PositionBiases.Disentangled.project(rel, d.posKey()));
+                    biasMode |= AttentionKernels.C2P;
+                }
+                if (d.posQuery() != null) {
+                    posQuery = FloatArray.fromArray(PositionBiases.Disentangled.project(rel, d.posQuery()));
+                    biasMode |= AttentionKernels.P2C;
+                }
+                relIndex = IntArray.fromArray(PositionBiases.Disentangled.index(d, maxSequenceLength));
+            }
+            case PositionBias.None ignored -> { }
+        }
+        return new DeviceLayer(l, DeviceNorm.of(l.attentionNorm()), DeviceLinear.of(at.qkv()), DeviceLinear.of(at.output()),
+                DeviceNorm.of(l.ffnNorm()), DeviceLinear.of(l.ffn().in()), DeviceLinear.of(l.ffn().out()), cos, sin, biasMode,
+                byDistance, posKey, posQuery, relIndex);
+    }
+
+    /** The weights of the model, each once: what the encoder graph sends on its first run. */
+    private Object[] weights() {
+        Set<Object> all = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Object> ordered = new ArrayList<>();
+        Consumer<Object> add = o -> {
+            if (o != null && all.add(o)) {
+                ordered.add(o);
+            }
+        };
+        Consumer<DeviceNorm> norm = d -> {
+            if (d != null) {
+                add.accept(d.weight());
+                add.accept(d.bias());
+            }
+        };
+        Consumer<DeviceLinear> linear = d -> {
+            if (d != null) {
+                add.accept(d.weight());
+                add.accept(d.bias());
+            }
+        };
+        add.accept(none);
+        add.accept(noIndex);
+        add.accept(word);
+        add.accept(position);
+        add.accept(tokenType);
+        norm.accept(embeddingNorm);
+        linear.accept(projection);
+        for (DeviceLayer l : layers) {
+            norm.accept(l.attentionNorm());
+            linear.accept(l.qkv());
+            linear.accept(l.output());
+            norm.accept(l.ffnNorm());
+            linear.accept(l.ffnIn());
+            linear.accept(l.ffnOut());
+            for (Object o : new Object[]{l.cos(), l.sin(), l.byDistance(), l.posKey(), l.posQuery(), l.relIndex()}) {
+                add.accept(o);
+            }
+        }
+        norm.accept(finalNorm);
+        return ordered.toArray();
+    }
+
+    /** The {@link MatMulKernels} code of an activation. */
+    static int code(Activation activation) {
+        return switch (activation) {
+            case GELU -> MatMulKernels.GELU;
+            case GELU_TANH -> MatMulKernels.GELU_TANH;
+            case RELU -> MatMulKernels.RELU;
+            case SILU -> MatMulKernels.SILU;
+        };
     }
 
     @Override
@@ -218,28 +311,67 @@ final class TornadoEncoder implements EncoderBackend {
         return plans.computeIfAbsent(pooling, this::build);
     }
 
-    private Plan build(PoolingConfig pooling) {
-        int inter = intermediate;
-        int dims = pooling.outputSize(hidden);
-        if (pooling.skipTokens() > 0) {
-            throw new IllegalArgumentException("the TornadoVM backend pools whole sequences; a prompt left out of pooling "
-                    + "(include_prompt: false) needs --device cpu");
+    /** The tasks of one plan as they are added: the graph, its grids and the grids resized per batch. */
+    private final class Tasks {
+        final TaskGraph graph = new TaskGraph("encoder");
+        final GridScheduler scheduler = new GridScheduler();
+        final List<MatMulGrid> matmulGrids = new ArrayList<>();
+        final List<Sized> grids = new ArrayList<>();
+
+        /** A task with {@code perToken} work-items per token (and {@code perSequence} per sequence), work-groups of {@code local}. */
+        void sized(String task, int local, int perToken, int perSequence) {
+            grids.add(new Sized(grid(scheduler, "encoder." + task, local), perToken, perSequence));
         }
-        int mode = switch (pooling.mode()) {
-            case CLS -> EmbeddingKernels.CLS;
-            case MEAN -> EmbeddingKernels.MEAN;
-            case MAX -> EmbeddingKernels.MAX;
-            default -> throw new IllegalArgumentException("the TornadoVM backend pools cls, mean or max; " + pooling.mode().stName()
-                    + " pooling needs --device cpu");
-        };
-        FloatArray pooled = new FloatArray(capacity * dims);
-        GridScheduler scheduler = new GridScheduler();
-        List<WorkerGrid1D> matmulGrids = new ArrayList<>();
-        List<Integer> matmulColumns = new ArrayList<>();
-        List<Sized> grids = new ArrayList<>();
+
+        /** out = in · W + b, then the activation of {@code activation}. */
+        void matmul(String task, FloatArray in, DeviceLinear w, FloatArray out, int activation) {
+            graph.task(task, MatMulKernels::matmul, kernelContext, in, w.weight(), w.bias(), out, size, w.in(), w.out(), activation);
+            matmulGrids.add(new MatMulGrid(grid(scheduler, "encoder." + task, MatMulKernels.TS * MatMulKernels.TS), w.out()));
+        }
+
+        /** x = norm(x + residual), or norm(x) without a residual; {@code width} features per row. */
+        void norm(String task, FloatArray x, FloatArray residual, DeviceNorm norm, int width) {
+            graph.task(task, NormKernels::addLayerNorm, kernelContext, x, residual == null ? none : residual, norm.weight(), norm.bias(),
+                    norm.eps(), width, residual == null ? 0 : 1);
+            sized(task, NormKernels.LOCAL, NormKernels.LOCAL, 0);
+        }
+
+        /** out = norm(x), x unchanged. */
+        void normInto(String task, FloatArray x, FloatArray out, DeviceNorm norm) {
+            graph.task(task, NormKernels::layerNormInto, kernelContext, x, out, norm.weight(), norm.bias(), norm.eps(), hidden);
+            sized(task, NormKernels.LOCAL, NormKernels.LOCAL, 0);
+        }
+
+        /** x += residual. */
+        void add(String task, FloatArray x, FloatArray residual) {
+            graph.task(task, NormKernels::add, kernelContext, x, residual, size, hidden);
+            sized(task, EmbeddingKernels.LOCAL, hidden, 0);
+        }
+    }
+
+    /** The plan that pools with {@code pooling}, or with null the one that brings the last hidden states back. */
+    private Plan build(PoolingConfig pooling) {
+        int dims = 0;
+        int mode = 0;
+        if (pooling != null) {
+            dims = pooling.outputSize(hidden);
+            if (pooling.skipTokens() > 0) {
+                throw new IllegalArgumentException("the TornadoVM backend pools whole sequences; a prompt left out of pooling "
+                        + "(include_prompt: false) needs --device cpu");
+            }
+            mode = switch (pooling.mode()) {
+                case CLS -> EmbeddingKernels.CLS;
+                case MEAN -> EmbeddingKernels.MEAN;
+                case MAX -> EmbeddingKernels.MAX;
+                default -> throw new IllegalArgumentException("the TornadoVM backend pools cls, mean or max; " + pooling.mode().stName()
+                        + " pooling needs --device cpu");
+            };
+        }
+        FloatArray pooled = pooling != null ? new FloatArray(capacity * dims) : null;
 
         List<ImmutableTaskGraph> graphs = new ArrayList<>();
-        TaskGraph g = new TaskGraph("encoder");
+        Tasks tasks = new Tasks();
+        TaskGraph graph = tasks.graph;
         for (InputSlot slot : slots) {
             int slotTokens = slot.deviceIds.getSize();
             int slotSequences = slot.deviceOffsets.getSize() - 1;
@@ -250,45 +382,102 @@ final class TornadoEncoder implements EncoderBackend {
                             Math.max(slotTokens, slotSequences + 1))
                     .persistOnDevice(ids, offsets)
                     .snapshot());
-            g.consumeFromDevice(name, ids, offsets);
+            graph.consumeFromDevice(name, ids, offsets);
         }
-        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, word, position, tokenType, embeddingNormWeight, embeddingNormBias);
-        for (FloatArray[] l : layers) {
-            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, (Object[]) l);
-        }
-        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, size, types)
-                .task("index", EmbeddingKernels::index, kernelContext, offsets, tokenStart, tokenLength, seqStart, seqLength, size)
-                .task("embed", EmbeddingKernels::embed, kernelContext, ids, types, tokenStart, word, position, tokenType, x, size, hidden)
-                .task("embed_norm", NormKernels::addLayerNorm, kernelContext, x, a, embeddingNormWeight, embeddingNormBias, eps, hidden, 0);
-        grids.add(new Sized(grid(scheduler, "encoder.index", EmbeddingKernels.LOCAL), 0, 1));
-        grids.add(new Sized(grid(scheduler, "encoder.embed", EmbeddingKernels.LOCAL), hidden, 0));
-        grids.add(new Sized(grid(scheduler, "encoder.embed_norm", NormKernels.LOCAL), NormKernels.LOCAL, 0));
-        for (int i = 0; i < layers.size(); i++) {
-            FloatArray[] l = layers.get(i);
-            String p = "l" + i + "_";
-            g.task(p + "qkv", MatMulKernels::matmul, kernelContext, x, l[0], l[1], qkv, size, hidden, 3 * hidden, 0)
-                    .task(p + "attention", AttentionKernels::attention, kernelContext, qkv, context, scores, tokenStart, tokenLength, size,
-                            heads, headSize, maxKeys)
-                    .task(p + "out", MatMulKernels::matmul, kernelContext, context, l[2], l[3], a, size, hidden, hidden, 0)
-                    .task(p + "norm1", NormKernels::addLayerNorm, kernelContext, a, x, l[4], l[5], eps, hidden, 1)
-                    .task(p + "ffn1", MatMulKernels::matmul, kernelContext, a, l[6], l[7], f, size, hidden, inter, 1)
-                    .task(p + "ffn2", MatMulKernels::matmul, kernelContext, f, l[8], l[9], x, size, inter, hidden, 0)
-                    .task(p + "norm2", NormKernels::addLayerNorm, kernelContext, x, a, l[10], l[11], eps, hidden, 1);
-            for (String[] mm : new String[][]{{"qkv", "" + 3 * hidden}, {"out", "" + hidden}, {"ffn1", "" + inter}, {"ffn2", "" + hidden}}) {
-                matmulGrids.add(grid(scheduler, "encoder." + p + mm[0], MatMulKernels.TS * MatMulKernels.TS));
-                matmulColumns.add(Integer.parseInt(mm[1]));
+        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, weights());
+
+        // embeddings: the sum, then the norm and the projection in the family's order
+        Embeddings emb = model.embeddings();
+        int paddingIdx = emb.positionIds() instanceof Embeddings.PositionIds.AfterPadding p ? p.paddingIdx() : -1;
+        FloatArray sum = projection != null ? e : x;
+        graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, size, types)
+                .task("index", EmbeddingKernels::index, kernelContext, ids, offsets, tokenStart, tokenLength, positionIds, seqStart, seqLength,
+                        size, paddingIdx)
+                .task("embed", EmbeddingKernels::embed, kernelContext, ids, types, positionIds, word, position, tokenType, sum, size,
+                        embeddingSize, emb.position() != null ? 1 : 0);
+        tasks.sized("index", EmbeddingKernels.LOCAL, 0, 1);
+        tasks.sized("embed", EmbeddingKernels.LOCAL, embeddingSize, 0);
+        if (projection == null) {
+            if (embeddingNorm != null) {
+                tasks.norm("embed_norm", x, null, embeddingNorm, hidden);
             }
-            grids.add(new Sized(grid(scheduler, "encoder." + p + "attention", EmbeddingKernels.LOCAL), heads, 0));
-            grids.add(new Sized(grid(scheduler, "encoder." + p + "norm1", NormKernels.LOCAL), NormKernels.LOCAL, 0));
-            grids.add(new Sized(grid(scheduler, "encoder." + p + "norm2", NormKernels.LOCAL), NormKernels.LOCAL, 0));
+        } else if (emb.projectFirst()) {
+            tasks.matmul("embed_project", e, projection, x, MatMulKernels.NONE);
+            if (embeddingNorm != null) {
+                tasks.norm("embed_norm", x, null, embeddingNorm, hidden);
+            }
+        } else {
+            if (embeddingNorm != null) {
+                tasks.norm("embed_norm", e, null, embeddingNorm, embeddingSize);
+            }
+            tasks.matmul("embed_project", e, projection, x, MatMulKernels.NONE);
         }
-        grids.add(new Sized(grid(scheduler, "encoder.pool", EmbeddingKernels.LOCAL), 0, 1));
-        g.task("pool", EmbeddingKernels::pool, kernelContext, x, pooled, seqStart, seqLength, size, hidden, dims, mode, pooling.normalize() ? 1 : 0)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
-        graphs.add(g.snapshot());
+
+        boolean preNorm = model.residual() == Encoder.Residual.PRE_NORM;
+        for (int i = 0; i < layers.size(); i++) {
+            DeviceLayer l = layers.get(i);
+            SelfAttention at = l.spec().attention();
+            String p = "l" + i + "_";
+            FloatArray in = x;
+            if (preNorm && l.attentionNorm() != null) {
+                tasks.normInto(p + "attention_norm", x, n, l.attentionNorm());
+                in = n;
+            }
+            tasks.matmul(p + "qkv", in, l.qkv(), qkv, MatMulKernels.NONE);
+            if (l.cos() != null) {
+                graph.task(p + "rope", AttentionKernels::rope, kernelContext, qkv, l.cos(), l.sin(), tokenStart, size, at.heads(), at.headSize());
+                tasks.sized(p + "rope", EmbeddingKernels.LOCAL, at.heads(), 0);
+            }
+            graph.task(p + "attention", AttentionKernels::attention, kernelContext, qkv, context, scores, tokenStart, tokenLength, size,
+                    at.heads(), at.headSize(), maxKeys, at.scale(), at.window(), l.biasMode(), orNone(l.byDistance()), orNone(l.posKey()),
+                    orNone(l.posQuery()), l.relIndex() != null ? l.relIndex() : noIndex, maxSequenceLength);
+            tasks.sized(p + "attention", EmbeddingKernels.LOCAL, at.heads(), 0);
+            tasks.matmul(p + "out", context, l.output(), a, MatMulKernels.NONE);
+            FloatArray ffnInput;
+            if (preNorm) {
+                tasks.add(p + "attention_residual", a, x);
+                tasks.normInto(p + "ffn_norm", a, n, l.ffnNorm());
+                ffnInput = n;
+            } else {
+                tasks.norm(p + "attention_norm", a, x, l.attentionNorm(), hidden);
+                ffnInput = a;
+            }
+            boolean gated = l.spec().ffn().gated();
+            int activation = code(l.spec().ffn().activation());
+            tasks.matmul(p + "ffn_in", ffnInput, l.ffnIn(), f, gated ? MatMulKernels.NONE : activation);
+            FloatArray down = f;
+            if (gated) {
+                int inter = l.spec().ffn().intermediateSize();
+                graph.task(p + "gate", MatMulKernels::gate, kernelContext, f, g, size, inter, activation);
+                tasks.sized(p + "gate", EmbeddingKernels.LOCAL, inter, 0);
+                down = g;
+            }
+            tasks.matmul(p + "ffn_out", down, l.ffnOut(), x, MatMulKernels.NONE);
+            if (preNorm) {
+                tasks.add(p + "ffn_residual", x, a);
+            } else {
+                tasks.norm(p + "ffn_norm", x, a, l.ffnNorm(), hidden);
+            }
+        }
+        if (finalNorm != null) {
+            tasks.norm("final_norm", x, null, finalNorm, hidden);
+        }
+        if (pooling != null) {
+            tasks.sized("pool", EmbeddingKernels.LOCAL, 0, 1);
+            graph.task("pool", EmbeddingKernels::pool, kernelContext, x, pooled, seqStart, seqLength, size, hidden, dims, mode,
+                            pooling.normalize() ? 1 : 0)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
+        } else {
+            graph.transferToHost(DataTransferMode.EVERY_EXECUTION, x);
+        }
+        graphs.add(graph.snapshot());
         TornadoExecutionPlan execution = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new))
-                .withGridScheduler(scheduler).withDevice(device).withProfiler(ProfilerMode.SILENT);
-        return new Plan(execution, pooled, matmulGrids, matmulColumns, grids);
+                .withGridScheduler(tasks.scheduler).withDevice(device).withProfiler(ProfilerMode.SILENT);
+        return new Plan(execution, pooled, tasks.matmulGrids, tasks.grids);
+    }
+
+    private FloatArray orNone(FloatArray array) {
+        return array != null ? array : none;
     }
 
     private static WorkerGrid1D grid(GridScheduler scheduler, String task, int local) {
@@ -300,11 +489,37 @@ final class TornadoEncoder implements EncoderBackend {
 
     @Override
     public synchronized void embed(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
-        int dims = pooling.outputSize(hidden);
-        long rowBytes = 4L * dims;
+        Plan plan = plan(pooling);
+        long rowBytes = 4L * pooling.outputSize(hidden);
+        forEachRun(batch, (first, run) -> {
+            run(run, plan);
+            MemorySegment.copy(plan.pooled().getSegment(), 0, out, first * rowBytes, run.sequenceCount() * rowBytes);
+        });
+    }
+
+    /** The last hidden states on the device, copied back: (tokens, H) row-major. */
+    @Override
+    public synchronized float[] hiddenStates(TokenBatch batch) {
+        if (statesPlan == null) {
+            statesPlan = build(null);
+        }
+        float[] states = new float[batch.tokenCount() * hidden];
+        forEachRun(batch, (first, run) -> {
+            run(run, statesPlan);
+            int at = batch.start(first) - batch.start(0);
+            MemorySegment.copy(x.getSegment(), ValueLayout.JAVA_FLOAT, 0, states, at * hidden, run.tokenCount() * hidden);
+        });
+        return states;
+    }
+
+    private interface RunConsumer {
+        void accept(int firstSequence, TokenBatch run);
+    }
+
+    /** {@code batch} cut into runs of as many sequences as fit the capacity (EmbeddingModel already cuts batches to the token budget). */
+    private void forEachRun(TokenBatch batch, RunConsumer consumer) {
         int first = 0;
         while (first < batch.sequenceCount()) {
-            // as many sequences as fit the capacity (EmbeddingModel already cuts batches to the token budget)
             int end = first;
             int tokens = 0;
             while (end < batch.sequenceCount() && end - first < capacity && tokens + batch.length(end) <= capacity) {
@@ -314,18 +529,25 @@ final class TornadoEncoder implements EncoderBackend {
             if (end == first) {
                 throw new IllegalArgumentException("a sequence of " + batch.length(first) + " tokens exceeds the device capacity of " + capacity);
             }
-            run(batch.slice(first, end), pooling, out.asSlice(first * rowBytes, (end - first) * rowBytes));
+            consumer.accept(first, batch.slice(first, end));
             first = end;
         }
     }
 
-    private void run(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
+    private void run(TokenBatch batch, Plan plan) {
         int tokens = batch.tokenCount();
         int sequences = batch.sequenceCount();
         for (int s = 0; s < sequences; s++) {
             if (batch.length(s) > maxSequenceLength) {
                 throw new IllegalArgumentException("a sequence has " + batch.length(s) + " tokens, more than the model's "
                         + maxSequenceLength + " positions");
+            }
+        }
+        int vocab = model.embeddings().vocabSize();
+        for (int t = 0; t < tokens; t++) {
+            int id = batch.id(t);
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + vocab);
             }
         }
         InputSlot slot = slotOf(batch);
@@ -349,8 +571,13 @@ final class TornadoEncoder implements EncoderBackend {
         }
         boolean hasTypes = modelHasTypes && batch.typeIds() != null;
         if (hasTypes) {
+            int typeCount = model.embeddings().typeVocabSize();
             for (int t = 0; t < tokens; t++) {
-                types.set(t, batch.typeId(t));
+                int type = batch.typeId(t);
+                if (type < 0 || type >= typeCount) {
+                    throw new IllegalArgumentException("token type id " + type + " is outside [0, " + typeCount + ")");
+                }
+                types.set(t, type);
             }
         }
         size.set(0, tokens);
@@ -358,9 +585,8 @@ final class TornadoEncoder implements EncoderBackend {
         size.set(2, tokenBase);
         size.set(3, sequenceBase);
         size.set(4, hasTypes ? 1 : 0);
-        Plan plan = plan(pooling);
-        for (int i = 0; i < plan.matmulGrids().size(); i++) {
-            plan.matmulGrids().get(i).setGlobalWork(Math.max(1, MatMulKernels.globalSize(Math.max(tokens, 1), plan.matmulColumns().get(i))), 1, 1);
+        for (MatMulGrid m : plan.matmulGrids()) {
+            m.grid().setGlobalWork(Math.max(1, MatMulKernels.globalSize(Math.max(tokens, 1), m.columns())), 1, 1);
         }
         for (Sized sized : plan.grids()) {
             long local = sized.grid().getLocalWork()[0];
@@ -369,8 +595,6 @@ final class TornadoEncoder implements EncoderBackend {
         }
         account(plan.execution().withGraph(slot.index).execute());
         account(plan.execution().withGraph(slots.size()).execute());
-        int dims = pooling.outputSize(hidden);
-        MemorySegment.copy(plan.pooled().getSegment(), 0, out, 0, 4L * sequences * dims);
     }
 
     /** Adds a run's transfer and kernel time, as TornadoVM's profiler measured them on the device. */
@@ -402,19 +626,19 @@ final class TornadoEncoder implements EncoderBackend {
     }
 
     @Override
-    public float[] hiddenStates(TokenBatch batch) {
-        throw new UnsupportedOperationException("hidden states come from the CPU backend; the device returns pooled vectors only");
-    }
-
-    @Override
     public synchronized void close() {
-        for (Plan p : plans.values()) {
+        List<Plan> all = new ArrayList<>(plans.values());
+        if (statesPlan != null) {
+            all.add(statesPlan);
+        }
+        for (Plan p : all) {
             try {
                 p.execution().close();
-            } catch (Exception e) {
-                throw new IllegalStateException("releasing the TornadoVM plan failed", e);
+            } catch (Exception ex) {
+                throw new IllegalStateException("releasing the TornadoVM plan failed", ex);
             }
         }
         plans.clear();
+        statesPlan = null;
     }
 }

@@ -23,20 +23,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Embedding sum and pooling on the device, against a hand computation and the CPU backend's Pooling. */
 class EmbeddingKernelsTest {
 
-    @Test
-    void indexGivesEachTokenItsSequence() throws Exception {
-        // a batch of 4 sequences over 10 tokens, offsets as Arrow writes them; this run is sequences 1..2,
-        // tokens 3..8 (lengths 4 and 2, counted from token 3)
+    /**
+     * A batch of 4 sequences over 10 tokens, offsets as Arrow writes them; this run is sequences 1..2, tokens 3..8
+     * (lengths 4 and 2, counted from token 3). Position ids count from 0, or (RoBERTa, padding_idx 1) from 2 with
+     * the pad token inside sequence 1 at position 1 and not counted, as create_position_ids_from_input_ids does.
+     */
+    @ParameterizedTest(name = "paddingIdx={0}")
+    @CsvSource({"-1, '0 1 2 3 0 1'", "1, '2 3 1 4 2 3'"})
+    void indexGivesEachTokenItsSequence(int paddingIdx, String positions) throws Exception {
         int[] offsets = {0, 3, 7, 9, 10};
-        IntArray dOffsets = IntArray.fromArray(offsets);
-        IntArray start = new IntArray(6), length = new IntArray(6), seqStart = new IntArray(2), seqLength = new IntArray(2);
+        int[] ids = {0, 5, 2, 0, 5, 1, 2, 0, 2, 0};
+        IntArray dOffsets = IntArray.fromArray(offsets), dIds = IntArray.fromArray(ids);
+        IntArray start = new IntArray(6), length = new IntArray(6), positionIds = new IntArray(6);
+        IntArray seqStart = new IntArray(2), seqLength = new IntArray(2);
         TaskGraph graph = new TaskGraph("i")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dOffsets)
-                .task("index", EmbeddingKernels::index, new KernelContext(), dOffsets, start, length, seqStart, seqLength, IntArray.fromElements(6, 2, 3, 1, 0))
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, start, length, seqStart, seqLength);
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, dIds, dOffsets)
+                .task("index", EmbeddingKernels::index, new KernelContext(), dIds, dOffsets, start, length, positionIds, seqStart, seqLength,
+                        IntArray.fromElements(6, 2, 3, 1, 0), paddingIdx)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, start, length, positionIds, seqStart, seqLength);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot()).withGridScheduler(grid("i.index", 2))) {
             plan.execute();
         }
+        assertArrayEquals(java.util.Arrays.stream(positions.split(" ")).mapToInt(Integer::parseInt).toArray(), positionIds.toHeapArray());
         assertArrayEquals(new int[]{0, 0, 0, 0, 4, 4}, start.toHeapArray());
         assertArrayEquals(new int[]{4, 4, 4, 4, 2, 2}, length.toHeapArray());
         assertArrayEquals(new int[]{0, 4}, seqStart.toHeapArray());
@@ -51,6 +59,7 @@ class EmbeddingKernelsTest {
         int[] ids = {7, 7, 2, 9, 0, 5, 5};
         int[] types = {0, 0, 1, 0, 1};
         int[] start = {0, 0, 0, 3, 3};
+        int[] positionIds = {0, 1, 2, 0, 1};
         float[] word = new float[vocab * hidden];
         float[] position = new float[4 * hidden];
         float[] tokenType = new float[2 * hidden];
@@ -64,11 +73,11 @@ class EmbeddingKernelsTest {
             tokenType[i] = 100_000 * i;
         }
         FloatArray x = new FloatArray(5 * hidden);
-        IntArray dIds = IntArray.fromArray(ids), dTypes = IntArray.fromArray(types), dStart = IntArray.fromArray(start);
+        IntArray dIds = IntArray.fromArray(ids), dTypes = IntArray.fromArray(types), dStart = IntArray.fromArray(positionIds);
         FloatArray dWord = FloatArray.fromArray(word), dPos = FloatArray.fromArray(position), dType = FloatArray.fromArray(tokenType);
         TaskGraph graph = new TaskGraph("e")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, dIds, dTypes, dStart, dWord, dPos, dType)
-                .task("embed", EmbeddingKernels::embed, new KernelContext(), dIds, dTypes, dStart, dWord, dPos, dType, x, IntArray.fromElements(5, 2, 2, 0, 1), hidden)
+                .task("embed", EmbeddingKernels::embed, new KernelContext(), dIds, dTypes, dStart, dWord, dPos, dType, x, IntArray.fromElements(5, 2, 2, 0, 1), hidden, 1)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, x);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph.snapshot()).withGridScheduler(grid("e.embed", 5 * hidden))) {
             plan.execute();

@@ -37,6 +37,16 @@ public final class PositionBiases {
             }
         }
 
+        /** cos(p * inv_freq[d]) as (maxLength, D/2), row p: the table a device uploads. */
+        public float[] cosTable() {
+            return cos.clone();
+        }
+
+        /** sin(p * inv_freq[d]) as (maxLength, D/2). */
+        public float[] sinTable() {
+            return sin.clone();
+        }
+
         /** Rotates Q and K of every head of one token in place: qkv row at {@code row0}, (3W) wide, position p. */
         public void apply(float[] qkv, int row0, int heads, int p) {
             int half = headSize / 2;
@@ -85,20 +95,26 @@ public final class PositionBiases {
     }
 
     /** MPNet: scores(i, j) += table[bucket(j - i), h], precomputed per head and distance. */
-    static final class RelativeBuckets implements Attention.ScoreBias {
+    public static final class RelativeBuckets implements Attention.ScoreBias {
         private final int maxLength;
         private final float[] byDistance;   // (N, 2 maxLength - 1): distance j - i + maxLength - 1
 
         RelativeBuckets(PositionBias.RelativeBuckets bias, int heads, int maxLength) {
             this.maxLength = maxLength;
+            byDistance = byDistance(bias, heads, maxLength);
+        }
+
+        /** The bias of head h at distance j - i as (N, 2 maxLength - 1), column j - i + maxLength - 1. */
+        public static float[] byDistance(PositionBias.RelativeBuckets bias, int heads, int maxLength) {
             int span = 2 * maxLength - 1;
-            byDistance = new float[heads * span];
+            float[] byDistance = new float[heads * span];
             for (int h = 0; h < heads; h++) {
                 for (int d = -(maxLength - 1); d < maxLength; d++) {
                     int bucket = mpnetBucket(d, bias.buckets(), bias.maxDistance());
                     byDistance[h * span + d + maxLength - 1] = bias.table().getFloat((long) bucket * heads + h);
                 }
             }
+            return byDistance;
         }
 
         @Override
@@ -119,7 +135,7 @@ public final class PositionBiases {
      * content score. The projected relative embeddings are computed once per layer and packed per head as the
      * B operand of the GEMM micro-kernel: C2P (L, 2 span) = Q posKey_h^T, P2C (L, 2 span) = K posQuery_h^T.
      */
-    static final class Disentangled implements Attention.ScoreBias {
+    public static final class Disentangled implements Attention.ScoreBias {
         private final int headSize, positions, maxLength;
         private final float scale;
         private final MatMul.Packed[] posKey, posQuery;   // per head, (D, 2 span); null without c2p / p2c
@@ -129,8 +145,17 @@ public final class PositionBiases {
             this.headSize = headSize;
             this.scale = scale;
             this.maxLength = maxLength;
-            int span = bias.span();
-            positions = 2 * span;
+            positions = 2 * bias.span();
+            float[] rel = relativeEmbeddings(bias);
+            posKey = bias.posKey() == null ? null : perHead(project(rel, bias.posKey()), heads, 1f);
+            // p2c carries the same scale as the content score; the queries come pre-scaled, the keys do not
+            posQuery = bias.posQuery() == null ? null : perHead(project(rel, bias.posQuery()), heads, scale);
+            index = index(bias, maxLength);
+        }
+
+        /** The relative embeddings (2 span, H), normalized by {@code relNorm} when the model has one. */
+        public static float[] relativeEmbeddings(PositionBias.Disentangled bias) {
+            int positions = 2 * bias.span();
             int hidden = (int) bias.relEmbeddings().shape()[1];
             float[] rel = new float[positions * hidden];
             for (int r = 0; r < positions * hidden; r++) {
@@ -140,22 +165,27 @@ public final class PositionBiases {
                 Norms.addLayerNorm(rel, null, bias.relNorm().weightArray(), bias.relNorm().biasOrZeros(), bias.relNorm().eps(),
                         hidden, 0, positions);
             }
-            posKey = bias.posKey() == null ? null : perHead(project(rel, bias.posKey()), heads, 1f);
-            // p2c carries the same scale as the content score; the queries come pre-scaled, the keys do not
-            posQuery = bias.posQuery() == null ? null : perHead(project(rel, bias.posQuery()), heads, scale);
-            index = new int[2 * maxLength - 1];
-            for (int d = -(maxLength - 1); d < maxLength; d++) {
-                int bucket = bias.buckets() > 0 && bias.maxRelative() > 0 ? debertaBucket(d, bias.buckets(), bias.maxRelative()) : d;
-                index[d + maxLength - 1] = Math.clamp(bucket + span, 0, positions - 1);
-            }
+            return rel;
         }
 
-        /** rel (2 span, H) . W^T + b: (2 span, W). */
-        private float[] project(float[] rel, Linear linear) {
+        /** rel (2 span, H) . W^T + b: (2 span, W), the projected relative embeddings of posKey or posQuery. */
+        public static float[] project(float[] rel, Linear linear) {
+            int positions = rel.length / linear.in();
             MatMul.Packed packed = MatMul.pack(linear);
             float[] out = new float[positions * linear.out()];
             MatMul.matmul(rel, packed, linear.biasOrZeros(), out, 0, positions, null);
             return out;
+        }
+
+        /** r(i - j) = clamp(bucket(i - j) + span, 0, 2 span - 1), as (2 maxLength - 1), entry i - j + maxLength - 1. */
+        public static int[] index(PositionBias.Disentangled bias, int maxLength) {
+            int span = bias.span();
+            int[] index = new int[2 * maxLength - 1];
+            for (int d = -(maxLength - 1); d < maxLength; d++) {
+                int bucket = bias.buckets() > 0 && bias.maxRelative() > 0 ? debertaBucket(d, bias.buckets(), bias.maxRelative()) : d;
+                index[d + maxLength - 1] = Math.clamp(bucket + span, 0, 2 * span - 1);
+            }
+            return index;
         }
 
         private MatMul.Packed[] perHead(float[] projected, int heads, float factor) {
