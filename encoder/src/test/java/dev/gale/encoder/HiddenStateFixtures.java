@@ -34,6 +34,23 @@ public final class HiddenStateFixtures {
         }
     }
 
+    /**
+     * A model directory for the variant reference/model_variants.py made, assembled in {@code dir} as the script
+     * did: the family's tokenizer files (named by tokenizer-from.txt), then the variant's model files.
+     */
+    public static Path assembleVariant(String variant, Path dir) throws IOException {
+        Path fixture = folder("models/" + variant);
+        Path tokenizerFrom = folder(Files.readString(fixture.resolve("tokenizer-from.txt")).strip());
+        Files.createDirectories(dir);
+        for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
+            Files.copy(tokenizerFrom.resolve(f), dir.resolve(f));
+        }
+        for (String f : new String[]{"config.json", "model.safetensors"}) {
+            Files.copy(fixture.resolve(f), dir.resolve(f));
+        }
+        return dir;
+    }
+
     public static List<JsonNode> records(Path folder) {
         return jsonl(folder.resolve("hidden_states.jsonl.gz"));
     }

@@ -133,15 +133,7 @@ class ReferenceModelsTest {
     @MethodSource("variants")
     void variantsMatchTransformers(String variant) throws Exception {
         Path fixture = HiddenStateFixtures.folder("models/" + variant);
-        Path tokenizerFrom = HiddenStateFixtures.folder(Files.readString(fixture.resolve("tokenizer-from.txt")).strip());
-        Path dir = tmp.resolve(variant);
-        Files.createDirectories(dir);
-        for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
-            Files.copy(tokenizerFrom.resolve(f), dir.resolve(f));
-        }
-        for (String f : new String[]{"config.json", "model.safetensors"}) {
-            Files.copy(fixture.resolve(f), dir.resolve(f));
-        }
+        Path dir = HiddenStateFixtures.assembleVariant(variant, tmp.resolve(variant));
         List<JsonNode> records = HiddenStateFixtures.records(fixture);
         double worst = 0;
         int truncated = 0;

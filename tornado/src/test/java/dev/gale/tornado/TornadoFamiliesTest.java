@@ -65,15 +65,7 @@ class TornadoFamiliesTest {
     @MethodSource("variants")
     void variantsMatchTransformers(String variant) throws IOException {
         Path fixture = HiddenStateFixtures.folder("models/" + variant);
-        Path tokenizerFrom = HiddenStateFixtures.folder(Files.readString(fixture.resolve("tokenizer-from.txt")).strip());
-        Path dir = tmp.resolve(variant);
-        Files.createDirectories(dir);
-        for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
-            Files.copy(tokenizerFrom.resolve(f), dir.resolve(f));
-        }
-        for (String f : new String[]{"config.json", "model.safetensors"}) {
-            Files.copy(fixture.resolve(f), dir.resolve(f));
-        }
+        Path dir = HiddenStateFixtures.assembleVariant(variant, tmp.resolve(variant));
         check(variant, dir, HiddenStateFixtures.records(fixture));
     }
 
