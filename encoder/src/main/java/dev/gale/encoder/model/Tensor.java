@@ -34,34 +34,6 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data,
         return n;
     }
 
-    /**
-     * Rows [from, from + count) along the first dimension: a view, except of transposed storage, whose rows are
-     * strided columns; those are copied out, untransposed (a fused ONNX weight split in two, GTE's up_gate_proj).
-     */
-    public Tensor rows(long from, long count) {
-        if (from < 0 || count < 0 || from + count > shape[0]) {
-            throw new IllegalArgumentException(source + ": tensor '" + name + "': rows [" + from + ", " + (from + count) + ") of "
-                    + Arrays.toString(shape) + (transposed ? " (transposed)" : ""));
-        }
-        long[] s = shape.clone();
-        s[0] = count;
-        String part = name + "[" + from + ":" + (from + count) + "]";
-        if (transposed) {
-            long rows = shape[0];
-            long cols = shape[1];
-            long size = dtype.byteSize();
-            MemorySegment copy = MemorySegment.ofArray(new byte[Math.toIntExact(count * cols * size)]);
-            for (long r = 0; r < count; r++) {
-                for (long c = 0; c < cols; c++) {
-                    MemorySegment.copy(data, (c * rows + from + r) * size, copy, (r * cols + c) * size, size);
-                }
-            }
-            return new Tensor(part, dtype, s, copy, false, source);
-        }
-        long rowBytes = elementCount(shape) / shape[0] * dtype.byteSize();
-        return new Tensor(part, dtype, s, data.asSlice(from * rowBytes, count * rowBytes), false, source);
-    }
-
     /** The element at flat index {@code i} of the stored data, converted to float. */
     public float getFloat(long i) {
         return switch (dtype) {

@@ -16,20 +16,35 @@ import java.util.List;
  */
 public record Linear(int in, int out, List<Part> parts) {
 
-    /** One {@code nn.Linear}: weight (rows, in), bias (rows) or null when the layer has none. */
-    public record Part(Tensor weight, Tensor bias, int rows) {}
+    /**
+     * Outputs [first, first + rows) of one {@code nn.Linear}: weight (all its rows, in), bias (all its rows) or null
+     * when the layer has none. A part that is not the whole tensor is a slice of a fused checkpoint tensor (GTE's
+     * up | gate), read in place.
+     */
+    public record Part(Tensor weight, Tensor bias, int first, int rows) {
+        public Part(Tensor weight, Tensor bias, int rows) {
+            this(weight, bias, 0, rows);
+        }
+
+        /** W[first + o][i] of a layer with {@code in} inputs; ONNX exports store (in, out), the transposed flag says so. */
+        float weight(int o, int i, int in) {
+            long all = weight.shape()[0];
+            return weight.getFloat(weight.transposed() ? (long) i * all + first + o : (long) (first + o) * in + i);
+        }
+    }
 
     public Linear {
         parts = List.copyOf(parts);
         int rows = 0;
         for (Part p : parts) {
-            if (p.weight().shape().length != 2 || p.weight().shape()[1] != in || p.weight().shape()[0] != p.rows()) {
+            long all = p.weight().shape().length == 2 ? p.weight().shape()[0] : -1;
+            if (p.weight().shape().length != 2 || p.weight().shape()[1] != in || p.first() < 0 || p.first() + p.rows() > all) {
                 throw new ModelLoadException(p.weight().source() + ": tensor '" + p.weight().name() + "' has shape "
                         + java.util.Arrays.toString(p.weight().shape()) + ", expected [" + p.rows() + ", " + in + "]");
             }
-            if (p.bias() != null && (p.bias().shape().length != 1 || p.bias().shape()[0] != p.rows())) {
+            if (p.bias() != null && (p.bias().shape().length != 1 || p.bias().shape()[0] != all)) {
                 throw new ModelLoadException(p.bias().source() + ": tensor '" + p.bias().name() + "' has shape "
-                        + java.util.Arrays.toString(p.bias().shape()) + ", expected [" + p.rows() + "]");
+                        + java.util.Arrays.toString(p.bias().shape()) + ", expected [" + all + "]");
             }
             rows += p.rows();
         }
@@ -58,14 +73,14 @@ public record Linear(int in, int out, List<Part> parts) {
         return new Linear(in, out, parts);
     }
 
-    /** Outputs [from, from + count) of a single-part linear (a slice of a fused checkpoint tensor); no copy. */
+    /** Outputs [from, from + count) of a single-part linear (a slice of a fused checkpoint tensor); a view, no copy. */
     public Linear rows(int from, int count) {
-        if (parts.size() != 1) {
-            throw new IllegalArgumentException("rows() of a fused linear");
+        if (parts.size() != 1 || from < 0 || from + count > out) {
+            throw new IllegalArgumentException("rows [" + from + ", " + (from + count) + ") of a linear of " + out + " outputs in "
+                    + parts.size() + " parts");
         }
         Part p = parts.getFirst();
-        Tensor bias = p.bias() == null ? null : p.bias().rows(from, count);
-        return new Linear(in, count, List.of(new Part(p.weight().rows(from, count), bias, count)));
+        return new Linear(in, count, List.of(new Part(p.weight(), p.bias(), p.first() + from, count)));
     }
 
     public boolean hasBias() {
@@ -77,12 +92,9 @@ public record Linear(int in, int out, List<Part> parts) {
         float[] result = new float[Math.multiplyExact(in, out)];
         int row0 = 0;
         for (Part p : parts) {
-            Tensor w = p.weight();
             for (int o = 0; o < p.rows(); o++) {
                 for (int i = 0; i < in; i++) {
-                    // ONNX exports store (in, out): the transposed flag says which index runs fastest
-                    long at = w.transposed() ? (long) i * p.rows() + o : (long) o * in + i;
-                    result[i * out + row0 + o] = w.getFloat(at);
+                    result[i * out + row0 + o] = p.weight(o, i, in);
                 }
             }
             row0 += p.rows();
@@ -94,8 +106,7 @@ public record Linear(int in, int out, List<Part> parts) {
     public float weight(int o, int i) {
         for (Part p : parts) {
             if (o < p.rows()) {
-                Tensor w = p.weight();
-                return w.getFloat(w.transposed() ? (long) i * p.rows() + o : (long) o * in + i);
+                return p.weight(o, i, in);
             }
             o -= p.rows();
         }
@@ -109,7 +120,7 @@ public record Linear(int in, int out, List<Part> parts) {
         for (Part p : parts) {
             if (p.bias() != null) {
                 for (int o = 0; o < p.rows(); o++) {
-                    b[row0 + o] = p.bias().getFloat(o);
+                    b[row0 + o] = p.bias().getFloat(p.first() + o);
                 }
             }
             row0 += p.rows();
