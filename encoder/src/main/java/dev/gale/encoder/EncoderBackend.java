@@ -1,5 +1,7 @@
 package dev.gale.encoder;
 
+import dev.gale.encoder.nn.Head;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -16,6 +18,17 @@ public interface EncoderBackend extends AutoCloseable {
      * row-major, starting at byte 0.
      */
     void embed(TokenBatch batch, PoolingConfig pooling, MemorySegment out);
+
+    /**
+     * Runs the encoder, then {@code head}, over {@code batch}, and writes the head's output into {@code out}:
+     * {@link Head#outputRows} rows of {@link Head#outputSize} float32, row-major, from byte 0. {@code selected}
+     * names the batch rows (tokens, counted from the batch's first) a {@link Head.Input#SELECTED} head reads.
+     * This default computes the head on the host over {@link #hiddenStates}; a device backend overrides it
+     * so that only the head's output comes back.
+     */
+    default void head(TokenBatch batch, Head head, int[] selected, MemorySegment out) {
+        HostHeads.INSTANCE.run(hiddenStates(batch), head.inputSize(), batch, head, selected, out);
+    }
 
     /**
      * The regions this backend reads token ids from without a host-side copy, or null when any memory

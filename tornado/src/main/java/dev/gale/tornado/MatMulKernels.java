@@ -22,7 +22,7 @@ public final class MatMulKernels {
     public static final int TS = 16;
 
     /** Activation codes, as {@link dev.gale.encoder.nn.Activation} names them. */
-    public static final int NONE = 0, GELU = 1, GELU_TANH = 2, RELU = 3, SILU = 4;
+    public static final int NONE = 0, GELU = 1, GELU_TANH = 2, RELU = 3, SILU = 4, TANH = 5;
 
     private static final float P = 0.3275911f;
     private static final float SQRT_2_OVER_PI = 0.7978845608f;
@@ -106,6 +106,9 @@ public final class MatMulKernels {
         } else if (activation == SILU) {
             // e^-v kept finite (relaxed math): below v = -80 the result is v e^80 ~ 0 either way
             r = v / (1f + TornadoMath.exp(TornadoMath.min(-v, 80f)));
+        } else if (activation == TANH) {
+            // tanh(v) = 1 - 2 / (e^2v + 1), v clamped to +-10 (tanh is +-1 there in float; relaxed math)
+            r = 1f - 2f / (TornadoMath.exp(2f * TornadoMath.clamp(v, -10f, 10f)) + 1f);
         }
         return r;
     }

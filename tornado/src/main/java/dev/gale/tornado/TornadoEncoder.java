@@ -289,6 +289,7 @@ final class TornadoEncoder implements EncoderBackend {
             case GELU_TANH -> MatMulKernels.GELU_TANH;
             case RELU -> MatMulKernels.RELU;
             case SILU -> MatMulKernels.SILU;
+            case TANH -> MatMulKernels.TANH;
         };
     }
 

@@ -28,6 +28,7 @@ public final class Activations {
             case GELU_TANH -> geluTanh(x, offset, length);
             case RELU -> relu(x, offset, length);
             case SILU -> silu(x, offset, length);
+            case TANH -> tanh(x, offset, length);
         }
     }
 
@@ -37,6 +38,7 @@ public final class Activations {
             case GELU_TANH -> geluTanhScalar(x);
             case RELU -> Math.max(0f, x);
             case SILU -> siluScalar(x);
+            case TANH -> (float) Math.tanh(x);
         };
     }
 
@@ -98,6 +100,17 @@ public final class Activations {
         }
         for (; i < end; i++) {
             x[i] = siluScalar(x[i]);
+        }
+    }
+
+    public static void tanh(float[] x, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        for (; i + S.length() <= end; i += S.length()) {
+            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(x, i);
+        }
+        for (; i < end; i++) {
+            x[i] = (float) Math.tanh(x[i]);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.gale.encoder.nn.Embeddings;
 import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.nn.EncoderLayer;
 import dev.gale.encoder.nn.FeedForward;
+import dev.gale.encoder.nn.Head;
 import dev.gale.encoder.nn.LayerNorm;
 import dev.gale.encoder.nn.Linear;
 import dev.gale.encoder.nn.PositionBias;
@@ -44,6 +45,7 @@ public final class CpuEncoder implements EncoderBackend {
     private final float[] finalNormWeight, finalNormBias;
     private final Embedding embedding;
     private final Workers workers;
+    private final CpuHeads heads;
     private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
     /** Per worker thread, sized for the longest sequence the model accepts. */
     private final ThreadLocal<Attention.Scratch> attentionScratch;
@@ -65,6 +67,7 @@ public final class CpuEncoder implements EncoderBackend {
         this.model = model;
         this.hidden = model.hiddenSize();
         this.workers = new Workers(threads);
+        this.heads = new CpuHeads(workers);
         int maxLength = model.maxLength();
         Embeddings e = model.embeddings();
         embedding = new Embedding(e, Norm.of(e.norm()), e.projection() == null ? null : MatMul.pack(e.projection()),
@@ -190,6 +193,17 @@ public final class CpuEncoder implements EncoderBackend {
             for (int s = 0; s < batch.sequenceCount(); s++) {
                 Pooling.pool(states, hidden, batch.start(s), batch.length(s), pooling, out, s, w.pooled);
             }
+        } finally {
+            workspaces.offer(w);
+        }
+    }
+
+    @Override
+    public void head(TokenBatch batch, Head head, int[] selected, MemorySegment out) {
+        checkLengths(batch);
+        Workspace w = takeWorkspace(batch.tokenCount());
+        try {
+            heads.run(forward(batch, w), hidden, batch, head, selected, out);
         } finally {
             workspaces.offer(w);
         }

@@ -12,6 +12,7 @@ import dev.gale.encoder.model.ModelLoadException;
 import dev.gale.encoder.model.Tensor;
 import dev.gale.encoder.model.WeightMap;
 import dev.gale.encoder.nn.Encoder;
+import dev.gale.encoder.nn.TaskHeads;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,20 @@ public final class Families {
             }
         }
         return family.build(config, new WeightMap(tensors, source));
+    }
+
+    /**
+     * The task heads of {@code config}'s checkpoint over {@code tensors} (as {@link #build} reads them, prefix
+     * stripped), for the {@code encoder} built from them.
+     */
+    public static TaskHeads heads(HfConfig config, Map<String, Tensor> tensors, String source, Encoder encoder) {
+        Family family = of(config);
+        for (String prefix : family.weightPrefixes(config.modelType())) {
+            if (tensors.keySet().stream().anyMatch(k -> k.startsWith(prefix))) {
+                return family.heads(config, new WeightMap(stripPrefix(tensors, prefix), source), encoder);
+            }
+        }
+        return family.heads(config, new WeightMap(tensors, source), encoder);
     }
 
     /** Drops {@code prefix} from the names that have it. */

@@ -3,6 +3,7 @@ package dev.gale.encoder.family;
 import dev.gale.encoder.model.HfConfig;
 import dev.gale.encoder.model.WeightMap;
 import dev.gale.encoder.nn.Encoder;
+import dev.gale.encoder.nn.TaskHeads;
 
 import java.util.List;
 
@@ -23,4 +24,17 @@ public interface Family {
 
     /** The encoder of a checkpoint; refuses unsupported options with one line naming the file and field. */
     Encoder build(HfConfig config, WeightMap weights);
+
+    /**
+     * The task heads of a checkpoint whose base model is {@code encoder}: the one its {@code architectures}
+     * names, wired from the weights (names with the task prefix stripped, as {@link #build} sees them).
+     */
+    default TaskHeads heads(HfConfig config, WeightMap weights, Encoder encoder) {
+        HeadWiring.Task task = HeadWiring.task(config);
+        if (task == HeadWiring.Task.NONE) {
+            return HeadWiring.of(config, task, null, null, null);
+        }
+        return TaskHeads.none(config.source() + ": Gale has no " + HeadWiring.architecture(config) + " head for model_type '"
+                + config.modelType() + "'");
+    }
 }

@@ -2,6 +2,7 @@ package dev.gale.encoder.model;
 
 import dev.gale.encoder.PoolingConfig;
 import dev.gale.encoder.nn.Encoder;
+import dev.gale.encoder.nn.TaskHeads;
 import dev.gale.encoder.tokenizer.Tokenizer;
 
 /**
@@ -14,7 +15,10 @@ import dev.gale.encoder.tokenizer.Tokenizer;
  * @param sentenceTransformers the directory's sentence-transformers modules after pooling, and its prompts
  * @param encoder   the family's recipe over the loaded tensors
  * @param format    "onnx" or "safetensors"
+ * @param heads     the checkpoint's task heads (classification, token classification, masked LM), if any
+ * @param directory the model's directory (its tokenizer_config.json, config.json), or null for a built-in model
  */
 public record LoadedModel(String name, String format, Encoder encoder, Tokenizer tokenizer,
                           PoolingConfig pooling, boolean poolingFromModel, int maxLength,
-                          SentenceTransformersConfig sentenceTransformers) {}
+                          SentenceTransformersConfig sentenceTransformers, TaskHeads heads,
+                          java.nio.file.Path directory) {}

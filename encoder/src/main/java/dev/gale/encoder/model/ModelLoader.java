@@ -3,6 +3,7 @@ package dev.gale.encoder.model;
 import dev.gale.encoder.PoolingConfig;
 import dev.gale.encoder.family.Families;
 import dev.gale.encoder.nn.Encoder;
+import dev.gale.encoder.nn.TaskHeads;
 import dev.gale.encoder.tokenizer.Tokenizer;
 
 import java.io.IOException;
@@ -171,9 +172,10 @@ public final class ModelLoader {
         Map<String, Tensor> tensors = weightsFile.getFileName().toString().endsWith(".index.json")
                 ? SafeTensors.readSharded(weightsFile, arena) : SafeTensors.read(weightsFile, arena);
         Encoder encoder = Families.build(config, tensors, weightsFile.toString());
+        TaskHeads heads = Families.heads(config, tensors, weightsFile.toString(), encoder);
         Tokenizer tokenizer = tokenizer(require(dir.resolve("tokenizer.json"), "the tokenizer"));
         return withDefaults(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(), "safetensors",
-                encoder, tokenizer, SentenceTransformersConfig.read(dir), null, TokenizerConfig.modelMaxLength(dir));
+                encoder, tokenizer, SentenceTransformersConfig.read(dir), null, TokenizerConfig.modelMaxLength(dir), heads, dir);
     }
 
     private static LoadedModel loadOnnxFile(Path onnx, Path dir, Arena arena) {
@@ -229,6 +231,13 @@ public final class ModelLoader {
      */
     private static LoadedModel withDefaults(String name, String format, Encoder encoder, Tokenizer tokenizer,
                                             SentenceTransformersConfig st, BuiltinModel builtin, OptionalInt tokenizerMax) {
+        return withDefaults(name, format, encoder, tokenizer, st, builtin, tokenizerMax,
+                TaskHeads.none(name + ": task heads are read from safetensors checkpoints; this " + format + " model has none"), null);
+    }
+
+    private static LoadedModel withDefaults(String name, String format, Encoder encoder, Tokenizer tokenizer,
+                                            SentenceTransformersConfig st, BuiltinModel builtin, OptionalInt tokenizerMax,
+                                            TaskHeads heads, Path directory) {
         PoolingConfig pooling = st.pooling().orElse(builtin != null ? builtin.pooling() : null);
         boolean fromModel = pooling != null;
         OptionalInt maxLength = st.maxSeqLength();
@@ -243,7 +252,7 @@ public final class ModelLoader {
         }
         int max = Math.min(maxLength.orElse(encoder.maxLength()), encoder.maxLength());
         return new LoadedModel(name, format, encoder, tokenizer, fromModel ? pooling : SENTENCE_TRANSFORMERS_DEFAULT,
-                fromModel, max, st);
+                fromModel, max, st, heads, directory);
     }
 
     private static Tokenizer tokenizer(Path file) {

@@ -13,7 +13,9 @@ public enum Activation {
     /** max(0, x): "relu" */
     RELU,
     /** x sigmoid(x): "silu", "swish" */
-    SILU;
+    SILU,
+    /** tanh(x): "tanh" (BERT's pooler, RoBERTa's classification head) */
+    TANH;
 
     /** The activation named {@code name} in {@code field} of {@code file}, or a one-line refusal. */
     public static Activation fromHf(String name, String file, String field) {
@@ -22,8 +24,9 @@ public enum Activation {
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> GELU_TANH;
             case "relu" -> RELU;
             case "silu", "swish" -> SILU;
+            case "tanh" -> TANH;
             default -> throw new ModelLoadException(file + ": " + field + " '" + name + "' is not supported (expected one of "
-                    + "gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu, silu, swish)");
+                    + "gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu, silu, swish, tanh)");
         };
     }
 

@@ -29,6 +29,19 @@ public interface Model {
     /** The token with this id, or {@code null} when the vocabulary has none. */
     String idToToken(int id);
 
+    /** The unknown token's id, or -1 when the model has none. */
+    default int unkId() {
+        return -1;
+    }
+
+    /**
+     * WordPiece's (and a BPE's) {@code continuing_subword_prefix} ("##"), or null when the model has none: what
+     * marks a token that continues a word, which transformers' token-classification pipeline reads.
+     */
+    default String continuingSubwordPrefix() {
+        return null;
+    }
+
     /** {@code get_vocab_size}: the number of entries in the vocabulary. */
     int vocabSize();
 }

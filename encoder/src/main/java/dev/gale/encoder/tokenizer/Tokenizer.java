@@ -358,6 +358,24 @@ public final class Tokenizer {
         return decoder == null ? String.join(" ", tokens) : decoder.decode(tokens);
     }
 
+    /**
+     * {@code convert_tokens_to_string}: vocabulary tokens ("##ing", "Ġthe") back into text through the
+     * file's decoder (joined with spaces when it has none).
+     */
+    public String tokensToString(List<String> tokens) {
+        return decoder == null ? String.join(" ", tokens) : decoder.decode(tokens);
+    }
+
+    /** The tokenizer model's unknown-token id, or -1. */
+    public int unkId() {
+        return model.unkId();
+    }
+
+    /** The model's continuing-subword prefix ("##"), or null (see {@link Model#continuingSubwordPrefix}). */
+    public String continuingSubwordPrefix() {
+        return model.continuingSubwordPrefix();
+    }
+
     // ---- vocabulary -------------------------------------------------------------------------------
 
     /** The vocabulary size, added tokens included. */

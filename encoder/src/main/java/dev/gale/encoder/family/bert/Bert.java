@@ -1,6 +1,7 @@
 package dev.gale.encoder.family.bert;
 
 import dev.gale.encoder.family.Family;
+import dev.gale.encoder.family.HeadWiring;
 import dev.gale.encoder.family.Wiring;
 import dev.gale.encoder.model.HfConfig;
 import dev.gale.encoder.model.WeightMap;
@@ -9,6 +10,8 @@ import dev.gale.encoder.nn.Embeddings;
 import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.nn.EncoderLayer;
 import dev.gale.encoder.nn.FeedForward;
+import dev.gale.encoder.nn.Head;
+import dev.gale.encoder.nn.TaskHeads;
 import dev.gale.encoder.nn.Linear;
 import dev.gale.encoder.nn.PositionBias;
 import dev.gale.encoder.nn.SelfAttention;
@@ -88,5 +91,47 @@ public final class Bert implements Family {
             options.put("embedding_size", Integer.toString(embeddingSize));
         }
         return new Encoder(type, hidden, embeddings.maxSequenceLength(), embeddings, Encoder.Residual.POST_NORM, list, null, options);
+    }
+
+    /**
+     * BERT: {@code BertPooler} (tanh) + {@code classifier}; {@code classifier} per token; {@code BertOnlyMLMHead}
+     * ({@code cls.predictions}: transform dense + hidden_act + LayerNorm, decoder tied to the word embeddings, bias).
+     * RoBERTa, XLM-R, CamemBERT: {@code RobertaClassificationHead} (dense, tanh, out_proj on {@code <s>});
+     * {@code RobertaLMHead} (dense, gelu, layer_norm, decoder, bias). ELECTRA: {@code ElectraClassificationHead}
+     * (dense, gelu, out_proj); the generator's {@code generator_predictions} (dense to embedding_size, gelu,
+     * LayerNorm) and {@code generator_lm_head}.
+     */
+    @Override
+    public TaskHeads heads(HfConfig c, WeightMap w, Encoder encoder) {
+        String type = c.modelType();
+        int h = encoder.hiddenSize();
+        float eps = c.eps("layer_norm_eps", 1e-12);
+        HeadWiring.Task task = HeadWiring.task(c);
+        if (ROBERTA.contains(type)) {
+            return HeadWiring.of(c, task,
+                    () -> new Head(Head.Input.FIRST, List.of(HeadWiring.dense(w, "classifier.dense", h, h, Activation.TANH),
+                            HeadWiring.dense(w, "classifier.out_proj", h, HeadWiring.outputs(w, "classifier.out_proj", h), null))),
+                    () -> new Head(Head.Input.TOKENS, List.of(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                    () -> new Head(Head.Input.SELECTED, List.of(HeadWiring.dense(w, "lm_head.dense", h, h, Activation.GELU),
+                            HeadWiring.norm(w, "lm_head.layer_norm", h, eps), HeadWiring.decoder(w, "lm_head.decoder", "lm_head.bias", encoder, h))));
+        }
+        if (type.equals("electra")) {
+            int e = c.positive("embedding_size", h);
+            return HeadWiring.of(c, task,
+                    () -> new Head(Head.Input.FIRST, List.of(HeadWiring.dense(w, "classifier.dense", h, h, Activation.GELU),
+                            HeadWiring.dense(w, "classifier.out_proj", h, HeadWiring.outputs(w, "classifier.out_proj", h), null))),
+                    () -> new Head(Head.Input.TOKENS, List.of(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                    () -> new Head(Head.Input.SELECTED, List.of(HeadWiring.dense(w, "generator_predictions.dense", h, e, Activation.GELU),
+                            HeadWiring.norm(w, "generator_predictions.LayerNorm", e, eps),
+                            HeadWiring.decoder(w, "generator_lm_head", null, encoder, e))));
+        }
+        Activation act = Activation.fromHf(c.text("hidden_act", "gelu"), c.source(), "hidden_act");
+        return HeadWiring.of(c, task,
+                () -> new Head(Head.Input.FIRST, List.of(HeadWiring.dense(w, "pooler.dense", h, h, Activation.TANH),
+                        HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> new Head(Head.Input.TOKENS, List.of(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> new Head(Head.Input.SELECTED, List.of(HeadWiring.dense(w, "cls.predictions.transform.dense", h, h, act),
+                        HeadWiring.norm(w, "cls.predictions.transform.LayerNorm", h, eps),
+                        HeadWiring.decoder(w, "cls.predictions.decoder", "cls.predictions.bias", encoder, h))));
     }
 }

@@ -1,5 +1,8 @@
 package dev.gale.encoder.family.debertav2;
 
+import dev.gale.encoder.nn.TaskHeads;
+import dev.gale.encoder.nn.Head;
+import dev.gale.encoder.family.HeadWiring;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.encoder.family.Family;
 import dev.gale.encoder.family.Wiring;
@@ -144,5 +147,35 @@ public final class DebertaV2 implements Family {
             throw new ModelLoadException(c.source() + ": pos_att_type " + node + " is not supported (expected c2p and/or p2c)");
         }
         return terms;
+    }
+
+    /**
+     * {@code ContextPooler} (dense of pooler_hidden_size, pooler_hidden_act, on the first token) + classifier;
+     * {@code classifier} per token; the masked LM as {@code DebertaV2OnlyMLMHead} ({@code lm_predictions.lm_head}:
+     * dense, hidden_act, LayerNorm, the word embeddings, bias) or, for {@code legacy} checkpoints,
+     * {@code cls.predictions} (transform to embedding_size, LayerNorm, decoder, bias).
+     */
+    @Override
+    public TaskHeads heads(HfConfig c, WeightMap w, Encoder encoder) {
+        int h = encoder.hiddenSize();
+        int pooler = c.positive("pooler_hidden_size", h);
+        float eps = c.eps("layer_norm_eps", 1e-7);
+        Activation act = Activation.fromHf(c.text("hidden_act", "gelu"), c.source(), "hidden_act");
+        return HeadWiring.of(c, HeadWiring.task(c),
+                () -> new Head(Head.Input.FIRST, List.of(HeadWiring.dense(w, "pooler.dense", h, pooler,
+                                Activation.fromHf(c.text("pooler_hidden_act", "gelu"), c.source(), "pooler_hidden_act")),
+                        HeadWiring.dense(w, "classifier", pooler, HeadWiring.outputs(w, "classifier", pooler), null))),
+                () -> new Head(Head.Input.TOKENS, List.of(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> {
+                    if (w.contains("lm_predictions.lm_head.dense.weight")) {
+                        return new Head(Head.Input.SELECTED, List.of(HeadWiring.dense(w, "lm_predictions.lm_head.dense", h, h, act),
+                                HeadWiring.norm(w, "lm_predictions.lm_head.LayerNorm", h, eps),
+                                HeadWiring.decoder(w, "lm_predictions.lm_head.decoder", "lm_predictions.lm_head.bias", encoder, h)));
+                    }
+                    int e = c.positive("embedding_size", h);
+                    return new Head(Head.Input.SELECTED, List.of(HeadWiring.dense(w, "cls.predictions.transform.dense", h, e, act),
+                            HeadWiring.norm(w, "cls.predictions.transform.LayerNorm", e, eps),
+                            HeadWiring.decoder(w, "cls.predictions.decoder", "cls.predictions.bias", encoder, e)));
+                });
     }
 }

@@ -1,5 +1,8 @@
 package dev.gale.encoder.family.distilbert;
 
+import dev.gale.encoder.nn.TaskHeads;
+import dev.gale.encoder.nn.Head;
+import dev.gale.encoder.family.HeadWiring;
 import dev.gale.encoder.family.Family;
 import dev.gale.encoder.family.Wiring;
 import dev.gale.encoder.model.HfConfig;
@@ -70,5 +73,22 @@ public final class DistilBert implements Family {
         options.put("positions", c.bool("sinusoidal_pos_embds", false) ? "absolute (sinusoidal table)" : "absolute");
         options.put("activation", act.label());
         return new Encoder("distilbert", hidden, positions, embeddings, Encoder.Residual.POST_NORM, list, null, options);
+    }
+
+    /**
+     * {@code DistilBertForSequenceClassification}: pre_classifier + ReLU + classifier on the first token;
+     * {@code classifier} per token; {@code DistilBertForMaskedLM}: vocab_transform + activation,
+     * vocab_layer_norm (eps 1e-12), vocab_projector (tied to the word embeddings).
+     */
+    @Override
+    public TaskHeads heads(HfConfig c, WeightMap w, Encoder encoder) {
+        int h = encoder.hiddenSize();
+        Activation act = Activation.fromHf(c.text("activation", "gelu"), c.source(), "activation");
+        return HeadWiring.of(c, HeadWiring.task(c),
+                () -> new Head(Head.Input.FIRST, List.of(HeadWiring.dense(w, "pre_classifier", h, h, Activation.RELU),
+                        HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> new Head(Head.Input.TOKENS, List.of(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> new Head(Head.Input.SELECTED, List.of(HeadWiring.dense(w, "vocab_transform", h, h, act),
+                        HeadWiring.norm(w, "vocab_layer_norm", h, 1e-12f), HeadWiring.decoder(w, "vocab_projector", null, encoder, h))));
     }
 }

@@ -1,5 +1,8 @@
 package dev.gale.encoder.family.modernbert;
 
+import dev.gale.encoder.nn.TaskHeads;
+import dev.gale.encoder.nn.Head;
+import dev.gale.encoder.family.HeadWiring;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gale.encoder.family.Family;
 import dev.gale.encoder.family.Wiring;
@@ -114,5 +117,26 @@ public final class ModernBert implements Family {
             types.add(i % every == 0 ? "full_attention" : "sliding_attention");
         }
         return types;
+    }
+
+    /**
+     * {@code ModernBertPredictionHead} ({@code head}: dense with classifier_bias, classifier_activation, norm with
+     * norm_bias) over the first token or, with {@code classifier_pooling: mean}, the sequence mean, then
+     * {@code classifier}; per token the same head then {@code classifier}; the masked LM as the head then
+     * {@code decoder} (tied to the token embeddings, bias when decoder_bias).
+     */
+    @Override
+    public TaskHeads heads(HfConfig c, WeightMap w, Encoder encoder) {
+        int h = encoder.hiddenSize();
+        float eps = c.eps("norm_eps", 1e-5);
+        c.only("classifier_pooling", List.of("cls", "mean"), "expected cls or mean");
+        Head.Input pooled = c.text("classifier_pooling", "cls").equals("mean") ? Head.Input.MEAN : Head.Input.FIRST;
+        Activation act = Activation.fromHf(c.text("classifier_activation", "gelu"), c.source(), "classifier_activation");
+        java.util.function.Function<Head.Step, List<Head.Step>> withHead = last -> List.of(HeadWiring.dense(w, "head.dense", h, h, act),
+                HeadWiring.norm(w, "head.norm", h, eps), last);
+        return HeadWiring.of(c, HeadWiring.task(c),
+                () -> new Head(pooled, withHead.apply(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> new Head(Head.Input.TOKENS, withHead.apply(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> new Head(Head.Input.SELECTED, withHead.apply(HeadWiring.decoder(w, "decoder", null, encoder, h))));
     }
 }

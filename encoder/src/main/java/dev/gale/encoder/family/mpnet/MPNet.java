@@ -1,5 +1,8 @@
 package dev.gale.encoder.family.mpnet;
 
+import dev.gale.encoder.nn.TaskHeads;
+import dev.gale.encoder.nn.Head;
+import dev.gale.encoder.family.HeadWiring;
 import dev.gale.encoder.family.Family;
 import dev.gale.encoder.family.Wiring;
 import dev.gale.encoder.model.HfConfig;
@@ -81,5 +84,21 @@ public final class MPNet implements Family {
         options.put("relative_buckets", BUCKETS + " up to distance " + MAX_DISTANCE);
         options.put("activation", act.label());
         return new Encoder("mpnet", hidden, embeddings.maxSequenceLength(), embeddings, Encoder.Residual.POST_NORM, list, null, options);
+    }
+
+    /**
+     * {@code MPNetClassificationHead} (dense, tanh, out_proj on the first token); {@code classifier} per token;
+     * {@code MPNetLMHead} (dense, gelu, layer_norm, decoder tied to the word embeddings, bias).
+     */
+    @Override
+    public TaskHeads heads(HfConfig c, WeightMap w, Encoder encoder) {
+        int h = encoder.hiddenSize();
+        float eps = c.eps("layer_norm_eps", 1e-12);
+        return HeadWiring.of(c, HeadWiring.task(c),
+                () -> new Head(Head.Input.FIRST, List.of(HeadWiring.dense(w, "classifier.dense", h, h, Activation.TANH),
+                        HeadWiring.dense(w, "classifier.out_proj", h, HeadWiring.outputs(w, "classifier.out_proj", h), null))),
+                () -> new Head(Head.Input.TOKENS, List.of(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> new Head(Head.Input.SELECTED, List.of(HeadWiring.dense(w, "lm_head.dense", h, h, Activation.GELU),
+                        HeadWiring.norm(w, "lm_head.layer_norm", h, eps), HeadWiring.decoder(w, "lm_head.decoder", "lm_head.bias", encoder, h))));
     }
 }

@@ -358,4 +358,14 @@ public final class BPE extends VocabModel {
             return (int) ((key * 0x9E37_79B9_7F4A_7C15L) >>> shift) & mask;
         }
     }
+
+    @Override
+    public int unkId() {
+        return unkId;
+    }
+
+    @Override
+    public String continuingSubwordPrefix() {
+        return prefix.length == 0 ? null : new String(prefix);
+    }
 }

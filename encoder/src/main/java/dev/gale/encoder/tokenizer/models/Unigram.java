@@ -326,4 +326,9 @@ public final class Unigram implements Model {
     public int vocabSize() {
         return pieces.length;
     }
+
+    @Override
+    public int unkId() {
+        return unkId;
+    }
 }

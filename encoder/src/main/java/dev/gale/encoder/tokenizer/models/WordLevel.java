@@ -37,4 +37,9 @@ public final class WordLevel extends VocabModel {
         }
         out.add(id, 0, word.length());
     }
+
+    @Override
+    public int unkId() {
+        return unkId;
+    }
 }

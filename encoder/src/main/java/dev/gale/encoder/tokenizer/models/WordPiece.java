@@ -101,4 +101,14 @@ public final class WordPiece extends VocabModel {
         }
         out.add(unkId, 0, end);
     }
+
+    @Override
+    public int unkId() {
+        return unkId;
+    }
+
+    @Override
+    public String continuingSubwordPrefix() {
+        return new String(prefix);
+    }
 }
