@@ -76,10 +76,14 @@ public final class FillMask extends EncoderTask {
      * @throws NoMaskException naming the first text (by index) without the mask token
      */
     public List<List<List<Prediction>>> fill(List<String> texts, int topK) {
+        return fillEncodings(tokenize(texts), topK);
+    }
+
+    /** As {@link #fill} over encodings made by {@link #tokenize}; a {@link NoMaskException} names the encoding's index. */
+    public List<List<List<Prediction>>> fillEncodings(List<Encoding> encodings, int topK) {
         if (topK < 1) {
             throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
         }
-        List<Encoding> encodings = tokenize(texts);
         int[][] masks = new int[encodings.size()][];
         for (int s = 0; s < encodings.size(); s++) {
             int[] ids = encodings.get(s).ids();
@@ -92,7 +96,7 @@ public final class FillMask extends EncoderTask {
         float[] logits = run(encodings, head, masks);
         int vocab = head.outputSize();
         int k = Math.min(topK, vocab);
-        List<List<List<Prediction>>> out = new ArrayList<>(texts.size());
+        List<List<List<Prediction>>> out = new ArrayList<>(encodings.size());
         int row = 0;
         for (int s = 0; s < encodings.size(); s++) {
             int[] ids = encodings.get(s).ids();

@@ -80,7 +80,11 @@ public final class TokenClassifier extends EncoderTask {
 
     /** The entities of each text, as the pipeline's {@code aggregation_strategy}. */
     public List<List<Entity>> entities(List<String> texts, Aggregation aggregation) {
-        List<Encoding> encodings = tokenize(texts);
+        return entities(texts, tokenize(texts), aggregation);
+    }
+
+    /** As {@link #entities(List, Aggregation)} over the texts' encodings ({@link #tokenize}), made ahead by the caller. */
+    public List<List<Entity>> entities(List<String> texts, List<Encoding> encodings, Aggregation aggregation) {
         float[] logits = run(encodings, head, null);
         int n = labels.size();
         List<List<Entity>> out = new ArrayList<>(texts.size());
