@@ -72,6 +72,10 @@ public final class EmbeddingModel implements AutoCloseable {
         this.arena = arena;
         this.loaded = loaded;
         Encoder encoder = loaded.encoder();
+        if (loaded.sentenceTransformers().splade() != null) {
+            throw new IllegalArgumentException(loaded.name() + " is a sentence-transformers SparseEncoder (SpladePooling): "
+                    + "embed it with gale embed --sparse (SparseEmbedder)");
+        }
         if (options.maxLength() > encoder.maxLength()) {
             throw new IllegalArgumentException("max length " + options.maxLength() + " exceeds the model's "
                     + encoder.maxLength() + " positions");

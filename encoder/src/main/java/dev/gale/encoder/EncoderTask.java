@@ -174,7 +174,7 @@ public abstract class EncoderTask implements AutoCloseable {
     }
 
     private static int rows(Head head, int length, int selected) {
-        if (head.reduce() == Head.Reduce.SPLADE_MAX) {
+        if (head.reduce() != Head.Reduce.NONE) {
             return 1;
         }
         return switch (head.input()) {

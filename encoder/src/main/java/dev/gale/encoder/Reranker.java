@@ -44,7 +44,12 @@ public final class Reranker extends EncoderTask {
             return null;
         });
         this.head = loaded().heads().sequenceClassification();
-        this.sigmoid = !"torch.nn.modules.linear.Identity".equals(activation(loaded().directory()));
+        String fn = activation(loaded().directory());
+        if (fn != null && !fn.equals("torch.nn.modules.linear.Identity") && !fn.equals("torch.nn.modules.activation.Sigmoid")) {
+            throw new IllegalArgumentException(loaded().name() + ": the cross-encoder's activation_fn " + fn
+                    + " is not supported (expected torch.nn.modules.activation.Sigmoid or torch.nn.modules.linear.Identity)");
+        }
+        this.sigmoid = !"torch.nn.modules.linear.Identity".equals(fn);
     }
 
     public static Reranker load(String model) {
@@ -55,18 +60,29 @@ public final class Reranker extends EncoderTask {
         return new Reranker(model, options);
     }
 
-    /** config.json's sentence_transformers.activation_fn (CrossEncoder.save writes it), or null. */
+    /**
+     * The CrossEncoder's activation_fn: config_sentence_transformers.json's (what sentence-transformers 5 and 6
+     * save), else config.json's sentence_transformers block (older releases), else null.
+     */
     static String activation(Path dir) {
-        Path config = dir == null ? null : dir.resolve("config.json");
-        if (config == null || !Files.isRegularFile(config)) {
+        if (dir == null) {
             return null;
         }
+        JsonNode fn = read(dir.resolve("config_sentence_transformers.json")).get("activation_fn");
+        if (fn == null || fn.isNull()) {
+            fn = read(dir.resolve("config.json")).path("sentence_transformers").get("activation_fn");
+        }
+        return fn == null || fn.isNull() ? null : fn.asText();
+    }
+
+    private static JsonNode read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
         try {
-            JsonNode st = new ObjectMapper().readTree(config.toFile()).path("sentence_transformers");
-            JsonNode fn = st.get("activation_fn");
-            return fn == null || fn.isNull() ? null : fn.asText();
+            return new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            return null;
+            throw new dev.gale.encoder.model.ModelLoadException(file + ": cannot read JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gale.encoder;
 
+import dev.gale.encoder.model.SentenceTransformersConfig;
 import dev.gale.encoder.nn.Head;
 import dev.gale.encoder.tokenizer.Encoding;
 
@@ -15,7 +16,8 @@ import java.util.List;
  *     SparseEmbedder.SparseVector v = splade.embed(List.of("a text")).getFirst();
  * }
  * }</pre>
- * The model is any masked-LM checkpoint (a SparseEncoder directory's, or a plain {@code *ForMaskedLM}).
+ * The model is a SparseEncoder directory (its SpladePooling's strategy and activation are read) or any
+ * masked-LM checkpoint (max pooling then).
  * Thread-safe.
  */
 public final class SparseEmbedder extends EncoderTask {
@@ -24,10 +26,14 @@ public final class SparseEmbedder extends EncoderTask {
     public record SparseVector(int[] indices, float[] values) {}
 
     private final Head head;
+    /** SpladePooling's log1p_relu: log1p once more, after the (max) pooling, which it commutes with. */
+    private final boolean log1pAgain;
 
     private SparseEmbedder(String model, Options options) {
         super(model, options, h -> h.maskedLm() == null ? missing(h, "masked-LM (SPLADE)") : null);
-        this.head = loaded().heads().maskedLm().splade();
+        SentenceTransformersConfig.Splade splade = loaded().sentenceTransformers().splade();
+        this.head = loaded().heads().maskedLm().splade(splade != null && splade.sum());
+        this.log1pAgain = splade != null && splade.log1pRelu();
     }
 
     public static SparseEmbedder load(String model) {
@@ -61,7 +67,7 @@ public final class SparseEmbedder extends EncoderTask {
             int[] idx = new int[count];
             float[] val = new float[count];
             for (int j = 0, k = 0; j < v; j++) {
-                float x = dense[s * v + j];
+                float x = log1pAgain ? (float) Math.log1p(dense[s * v + j]) : dense[s * v + j];
                 if (x != 0f) {
                     idx[k] = j;
                     val[k++] = x;

@@ -67,8 +67,8 @@ public final class CpuHeads {
         if (out.byteSize() < (long) rows * width * Float.BYTES) {
             throw new IllegalArgumentException("output holds " + out.byteSize() + " bytes, the head writes " + (long) rows * width * Float.BYTES);
         }
-        if (head.reduce() == Head.Reduce.SPLADE_MAX) {
-            splade(states, hidden, batch, steps, width, out);
+        if (head.reduce() != Head.Reduce.NONE) {
+            splade(states, hidden, batch, steps, width, head.reduce() == Head.Reduce.SPLADE_SUM, out);
             return;
         }
         float[] in = inputRows(states, hidden, batch, head.input(), selected);
@@ -140,13 +140,14 @@ public final class CpuHeads {
 
     /**
      * SpladePooling: per sequence, max over its tokens of log(1 + relu(logit)), computed as log1p(relu(max)),
-     * which is the same (both are monotone). A sequence's tokens go through the steps {@link #SPLADE_ROWS} at a
-     * time, so the (tokens, vocabulary) logits are never held whole. An empty sequence gives zeros.
+     * which is the same (both are monotone); or with {@code sum}, the sum of log(1 + relu(logit)). A sequence's
+     * tokens go through the steps {@link #SPLADE_ROWS} at a time, so the (tokens, vocabulary) logits are never
+     * held whole. An empty sequence gives zeros.
      */
-    private void splade(float[] states, int hidden, TokenBatch batch, List<Prepared> steps, int width, MemorySegment out) {
+    private void splade(float[] states, int hidden, TokenBatch batch, List<Prepared> steps, int width, boolean sum, MemorySegment out) {
         workers.forEach(batch.sequenceCount(), s -> {
             float[] max = new float[width];
-            java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+            java.util.Arrays.fill(max, sum ? 0f : Float.NEGATIVE_INFINITY);
             int start = batch.start(s);
             int len = batch.length(s);
             for (int c = 0; c < len; c += SPLADE_ROWS) {
@@ -156,11 +157,12 @@ public final class CpuHeads {
                 float[] y = apply(steps, x, rows, hidden);
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < width; j++) {
-                        max[j] = Math.max(max[j], y[r * width + j]);
+                        float v = y[r * width + j];
+                        max[j] = sum ? max[j] + (float) Math.log1p(Math.max(0f, v)) : Math.max(max[j], v);
                     }
                 }
             }
-            for (int j = 0; j < width; j++) {
+            for (int j = 0; !sum && j < width; j++) {
                 max[j] = len == 0 ? 0f : (float) Math.log1p(Math.max(0f, max[j]));
             }
             MemorySegment.copy(max, 0, out, F32, (long) s * width * Float.BYTES, width);

@@ -29,12 +29,20 @@ import java.util.OptionalInt;
  * @param includePrompt     whether the prompt's tokens are pooled too (Pooling's {@code include_prompt})
  * @param prompts           name -> text prepended to the input
  * @param defaultPromptName the prompt applied when none is asked for, or null
+ * @param splade            a SparseEncoder's SpladePooling (after an MLMTransformer), or null
  */
 public record SentenceTransformersConfig(Optional<PoolingConfig> pooling, OptionalInt maxSeqLength, List<Dense> dense,
-                                         boolean includePrompt, Map<String, String> prompts, String defaultPromptName) {
+                                         boolean includePrompt, Map<String, String> prompts, String defaultPromptName,
+                                         Splade splade) {
 
     static final SentenceTransformersConfig NONE = new SentenceTransformersConfig(Optional.empty(), OptionalInt.empty(), List.of(),
-            true, Map.of(), null);
+            true, Map.of(), null, null);
+
+    /**
+     * sentence-transformers' {@code SpladePooling}: {@code pooling_strategy} max or sum over the tokens of
+     * log(1 + relu(logits)); {@code activation_function: log1p_relu} takes log1p once more.
+     */
+    public record Splade(boolean sum, boolean log1pRelu) {}
 
     /** sentence-transformers' {@code Dense}: y = act(W x + b), W (out, in). */
     public record Dense(float[] weight, float[] bias, int in, int out, DenseActivation activation) {
@@ -85,6 +93,7 @@ public record SentenceTransformersConfig(Optional<PoolingConfig> pooling, Option
         Optional<PoolingConfig> pooling = Optional.empty();
         List<Dense> dense = new ArrayList<>();
         boolean includePrompt = true;
+        Splade splade = null;
         Path modules = dir.resolve("modules.json");
         if (Files.isRegularFile(modules)) {
             JsonNode list = json(modules);
@@ -109,6 +118,34 @@ public record SentenceTransformersConfig(Optional<PoolingConfig> pooling, Option
                             throw order(modules, type, expected);
                         }
                         stage = "Pooling";
+                    }
+                    case "MLMTransformer" -> {
+                        if (!stage.equals("Transformer")) {
+                            throw order(modules, type, expected);
+                        }
+                        stage = "SpladePooling";
+                    }
+                    case "SpladePooling" -> {
+                        // after an MLMTransformer, or (sentence-transformers 6) a Transformer with transformer_task fill-mask
+                        if (!stage.equals("SpladePooling") && !stage.equals("Pooling")) {
+                            throw order(modules, type, "an MLMTransformer or Transformer before it");
+                        }
+                        Path file = path.resolve("config.json");
+                        JsonNode config = Files.isRegularFile(file) ? json(file) : json(modules).path(-1);
+                        String strategy = config.path("pooling_strategy").asText("max");
+                        String activation = config.path("activation_function").asText("relu");
+                        if (!strategy.equals("max") && !strategy.equals("sum")) {
+                            throw new ModelLoadException(file + ": pooling_strategy '" + strategy + "' is not supported (expected max or sum)");
+                        }
+                        if (!activation.equals("relu") && !activation.equals("log1p_relu")) {
+                            throw new ModelLoadException(file + ": activation_function '" + activation
+                                    + "' is not supported (expected relu or log1p_relu)");
+                        }
+                        if (strategy.equals("sum") && activation.equals("log1p_relu")) {
+                            throw new ModelLoadException(file + ": pooling_strategy sum with activation_function log1p_relu is not supported");
+                        }
+                        splade = new Splade(strategy.equals("sum"), activation.equals("log1p_relu"));
+                        stage = "After";
                     }
                     case "Pooling" -> {
                         if (!stage.equals("Pooling")) {
@@ -138,7 +175,8 @@ public record SentenceTransformersConfig(Optional<PoolingConfig> pooling, Option
                         normalize = true;
                     }
                     default -> throw new ModelLoadException(modules + ": module type '" + type
-                            + "' is not supported (expected Transformer, Pooling, Dense and Normalize modules)");
+                            + "' is not supported (expected Transformer, Pooling, Dense and Normalize modules, or a SparseEncoder's "
+                            + "MLMTransformer and SpladePooling)");
                 }
             }
             if (mode != null) {
@@ -177,7 +215,7 @@ public record SentenceTransformersConfig(Optional<PoolingConfig> pooling, Option
             }
         }
         return new SentenceTransformersConfig(pooling, maxSeqLength, List.copyOf(dense), includePrompt,
-                java.util.Collections.unmodifiableMap(prompts), defaultPrompt);
+                java.util.Collections.unmodifiableMap(prompts), defaultPrompt, splade);
     }
 
     private static ModelLoadException order(Path modules, String type, String expected) {

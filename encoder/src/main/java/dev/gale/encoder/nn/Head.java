@@ -39,7 +39,9 @@ public record Head(Input input, List<Step> steps, Reduce reduce) {
         /** the rows as they are */
         NONE,
         /** sentence-transformers' SpladePooling (max, relu then log1p): one row per sequence, max over its tokens of log(1 + relu(x)) */
-        SPLADE_MAX
+        SPLADE_MAX,
+        /** SpladePooling with {@code pooling_strategy: sum}: the sum over the sequence's tokens of log(1 + relu(x)) */
+        SPLADE_SUM
     }
 
     /** One step of a head. */
@@ -86,7 +88,7 @@ public record Head(Input input, List<Step> steps, Reduce reduce) {
                         + (i - 1) + " gives " + steps.get(i - 1).outputSize());
             }
         }
-        if (reduce == Reduce.SPLADE_MAX && input != Input.TOKENS) {
+        if (reduce != Reduce.NONE && input != Input.TOKENS) {
             throw new IllegalArgumentException("SPLADE pooling reads every token");
         }
     }
@@ -118,16 +120,16 @@ public record Head(Input input, List<Step> steps, Reduce reduce) {
         return new Head(in, steps, reduce);
     }
 
-    /** These steps as SPLADE: every token, reduced per sequence. */
-    public Head splade() {
-        return new Head(Input.TOKENS, steps, Reduce.SPLADE_MAX);
+    /** These steps as SPLADE: every token, reduced per sequence by max (or sum). */
+    public Head splade(boolean sum) {
+        return new Head(Input.TOKENS, steps, sum ? Reduce.SPLADE_SUM : Reduce.SPLADE_MAX);
     }
 
     /**
      * Output rows for a batch of {@code sequences} sequences, {@code tokens} tokens and {@code selected} named rows.
      */
     public int outputRows(int sequences, int tokens, int selected) {
-        if (reduce == Reduce.SPLADE_MAX) {
+        if (reduce != Reduce.NONE) {
             return sequences;
         }
         return switch (input) {
