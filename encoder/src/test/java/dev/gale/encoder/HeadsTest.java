@@ -24,31 +24,36 @@ import org.junit.jupiter.params.provider.MethodSource;
  * returned for the same inputs, all inputs of a fixture in one padding-free batch: the same ids, labels,
  * entity spans and tokens; scores within 1e-4 (aggregated entity scores 1e-3).
  */
-class HeadsTest {
+public class HeadsTest {
     static final double SCORE = 1e-4;
     static final double AGGREGATED = 1e-3;
 
-    static List<String> heads() {
+    public static List<String> heads() {
         return HeadFixtures.names();
     }
 
     @ParameterizedTest
     @MethodSource("heads")
     void matchesTheReference(String name, @TempDir Path tmp) throws Exception {
+        check(name, tmp, EncoderTask.Options.defaults());
+    }
+
+    /** The head fixture {@code name}, assembled under {@code tmp}, on the backend {@code options} name, against its reference. */
+    public static void check(String name, Path tmp, EncoderTask.Options options) throws Exception {
         Path dir = HeadFixtures.assemble(name, tmp.resolve(name));
         List<JsonNode> records = HeadFixtures.records(name);
         switch (HeadFixtures.task(name)) {
-            case "text-classification" -> classification(name, dir, records);
-            case "token-classification" -> tokens(name, dir, records);
-            case "fill-mask" -> fillMask(name, dir, records);
-            case "rerank" -> rerank(name, dir, records);
-            case "sparse" -> sparse(name, dir, records);
+            case "text-classification" -> classification(name, dir, records, options);
+            case "token-classification" -> tokens(name, dir, records, options);
+            case "fill-mask" -> fillMask(name, dir, records, options);
+            case "rerank" -> rerank(name, dir, records, options);
+            case "sparse" -> sparse(name, dir, records, options);
             default -> throw new AssertionError(name + ": unknown task " + HeadFixtures.task(name));
         }
     }
 
-    static void classification(String name, Path dir, List<JsonNode> records) {
-        try (TextClassifier c = TextClassifier.load(dir.toString())) {
+    static void classification(String name, Path dir, List<JsonNode> records, EncoderTask.Options options) {
+        try (TextClassifier c = TextClassifier.load(dir.toString(), options)) {
             List<String> texts = new ArrayList<>();
             List<String> pairs = new ArrayList<>();
             for (JsonNode r : records) {
@@ -80,8 +85,8 @@ class HeadsTest {
         }
     }
 
-    static void tokens(String name, Path dir, List<JsonNode> records) {
-        try (TokenClassifier c = TokenClassifier.load(dir.toString())) {
+    static void tokens(String name, Path dir, List<JsonNode> records, EncoderTask.Options options) {
+        try (TokenClassifier c = TokenClassifier.load(dir.toString(), options)) {
             List<String> texts = records.stream().map(r -> r.get("text").asText()).toList();
             List<Encoding> encodings = c.tokenize(texts);
             List<float[]> logits = c.logits(texts);
@@ -122,8 +127,8 @@ class HeadsTest {
         }
     }
 
-    static void fillMask(String name, Path dir, List<JsonNode> records) {
-        try (FillMask f = FillMask.load(dir.toString())) {
+    static void fillMask(String name, Path dir, List<JsonNode> records, EncoderTask.Options options) {
+        try (FillMask f = FillMask.load(dir.toString(), options)) {
             List<String> texts = records.stream().map(r -> r.get("text").asText()).toList();
             List<List<List<FillMask.Prediction>>> got = f.fill(texts, 5);
             List<Encoding> encodings = f.tokenize(texts);
@@ -161,8 +166,8 @@ class HeadsTest {
         }
     }
 
-    static void rerank(String name, Path dir, List<JsonNode> records) {
-        try (Reranker rr = Reranker.load(dir.toString())) {
+    static void rerank(String name, Path dir, List<JsonNode> records, EncoderTask.Options options) {
+        try (Reranker rr = Reranker.load(dir.toString(), options)) {
             List<String> q = records.stream().map(r -> r.get("query").asText()).toList();
             List<String> p = records.stream().map(r -> r.get("passage").asText()).toList();
             List<Encoding> pairs = rr.tokenizePairs(q, p);
@@ -177,8 +182,8 @@ class HeadsTest {
         }
     }
 
-    static void sparse(String name, Path dir, List<JsonNode> records) {
-        try (SparseEmbedder s = SparseEmbedder.load(dir.toString())) {
+    static void sparse(String name, Path dir, List<JsonNode> records, EncoderTask.Options options) {
+        try (SparseEmbedder s = SparseEmbedder.load(dir.toString(), options)) {
             List<String> texts = records.stream().map(r -> r.get("text").asText()).toList();
             List<SparseEmbedder.SparseVector> got = s.embed(texts);
             for (int i = 0; i < records.size(); i++) {
