@@ -1,5 +1,9 @@
 package dev.gale.encoder.family.gte;
 
+import dev.gale.encoder.nn.Activation;
+import dev.gale.encoder.nn.TaskHeads;
+import dev.gale.encoder.nn.Head;
+import dev.gale.encoder.family.HeadWiring;
 import dev.gale.encoder.family.Family;
 import dev.gale.encoder.family.RotaryBert;
 import dev.gale.encoder.model.HfConfig;
@@ -23,5 +27,21 @@ public final class Gte implements Family {
     @Override
     public Encoder build(HfConfig config, WeightMap weights) {
         return RotaryBert.build(config, weights, true, true, "gelu");
+    }
+
+    /**
+     * {@code GtePooler} (dense, tanh on the first token) + classifier; {@code classifier} per token; {@code GteLMHead}
+     * (dense, gelu, layer_norm, decoder with its bias).
+     */
+    @Override
+    public TaskHeads heads(HfConfig c, WeightMap w, Encoder encoder) {
+        int h = encoder.hiddenSize();
+        float eps = c.eps("layer_norm_eps", 1e-12);
+        return HeadWiring.of(c, HeadWiring.task(c),
+                () -> new Head(Head.Input.FIRST, List.of(HeadWiring.dense(w, "pooler.dense", h, h, Activation.TANH),
+                        HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> new Head(Head.Input.TOKENS, List.of(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
+                () -> new Head(Head.Input.SELECTED, List.of(HeadWiring.dense(w, "lm_head.dense", h, h, Activation.GELU),
+                        HeadWiring.norm(w, "lm_head.layer_norm", h, eps), HeadWiring.decoder(w, "lm_head.decoder", null, encoder, h))));
     }
 }
