@@ -7,13 +7,16 @@ encoder/src/test/resources/reference/onnx/V/:
   dynamo.onnx.gz   torch.onnx.export(dynamo=True), its default exporter (opset 18, optimize=True)
   legacy.onnx.gz   torch.onnx.export(dynamo=False), the TorchScript exporter optimum-style exports use (opset 17)
   source.txt       "models/V": the folder whose config.json and hidden_states.jsonl.gz go with the exports
-Inputs input_ids, attention_mask (+ token_type_ids where the fixture's records carry type ids), batch and sequence
-axes dynamic, output last_hidden_state. gzip (mtime 0): the weights are float16 / bfloat16 values stored as float32,
-whose low mantissa bits are zero, so the files shrink by about half. Each export is a single file (no external data).
+Inputs input_ids, attention_mask (+ token_type_ids where the fixture's records carry type ids and the model has a
+token type table: the exporters drop an unused input), batch and sequence axes dynamic, output last_hidden_state.
+gzip (mtime 0): the weights are float16 / bfloat16 values stored as float32, whose low mantissa bits are zero, so
+the files shrink by about half. Each export is a single file (no external data).
 
 The variants and not the tokenizers/<family> models: 11 float32 models of 24 hidden come to over 4 MB as ONNX,
-the variants' rounded weights to about 1.3 MB gzipped for both exporters. Per variant the `-b` one (bfloat16,
-smallest), except ModernBERT (`-a`: no biases, as ModernBERT ships) and CamemBERT (only `-a`).
+the variants' rounded weights to about 1.6 MB gzipped for both exporters. Per variant the `-b` one (bfloat16,
+smallest), except ModernBERT (`-a`: no biases, as ModernBERT ships) and CamemBERT (only `-a`); DeBERTa-v2 both (`-a`
+normalizes its relative embeddings and shares the position keys, which the exporters leave in the graph; `-b` does
+neither, and the exporters fold its relative positions into constants).
 
 Determinism: the dynamo exporter records each node's Python stack trace (file paths of this machine) in the
 node's metadata_props; those entries are dropped. Every other metadata entry (name_scopes, fx_node, namespace,
@@ -45,8 +48,8 @@ transformers.logging.set_verbosity_error()
 
 OUT_ROOT = refcommon.FIXTURES_DIR / "onnx"
 MODELS = refcommon.FIXTURES_DIR / "models"
-VARIANTS = ["bert-uncased-b", "camembert-a", "deberta-v2-b", "distilbert-b", "electra-b", "gte-b", "modernbert-a",
-            "mpnet-b", "nomic-bert-b", "roberta-b", "xlm-roberta-b"]
+VARIANTS = ["bert-uncased-b", "camembert-a", "deberta-v2-a", "deberta-v2-b", "distilbert-b", "electra-b", "gte-b",
+            "modernbert-a", "mpnet-b", "nomic-bert-b", "roberta-b", "xlm-roberta-b"]
 EXPORTERS = {"dynamo": dict(dynamo=True, opset_version=18), "legacy": dict(dynamo=False, opset_version=17)}
 DROPPED_METADATA = {"pkg.torch.onnx.stack_trace"}
 MAX_DIFF = 1e-5  # ONNX Runtime vs torch, float32 both
@@ -126,7 +129,8 @@ def main():
         folder = MODELS / variant
         model = AutoModel.from_pretrained(str(folder), attn_implementation="eager", dtype=torch.float32).eval()
         recs = records(variant)
-        names = ["input_ids", "attention_mask"] + (["token_type_ids"] if recs[0]["type_ids"] is not None else [])
+        types = recs[0]["type_ids"] is not None and getattr(model.config, "type_vocab_size", 1) > 0
+        names = ["input_ids", "attention_mask"] + (["token_type_ids"] if types else [])
         out = OUT_ROOT / variant
         out.mkdir(parents=True)
         (out / "source.txt").write_text(f"models/{variant}\n", encoding="utf-8")

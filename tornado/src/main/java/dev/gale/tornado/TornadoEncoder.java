@@ -221,13 +221,13 @@ final class TornadoEncoder implements EncoderBackend {
                 biasMode = AttentionKernels.BUCKETS;
             }
             case PositionBias.Disentangled d -> {
-                float[] rel = PositionBiases.Disentangled.relativeEmbeddings(d);
-                if (d.posKey() != null) {
-                    posKey = FloatArray.fromArray(PositionBiases.Disentangled.project(rel, d.posKey()));
+                PositionBiases.Disentangled.Projections projected = PositionBiases.Disentangled.projections(d);
+                if (projected.keys() != null) {
+                    posKey = FloatArray.fromArray(projected.keys());
                     biasMode |= AttentionKernels.C2P;
                 }
-                if (d.posQuery() != null) {
-                    posQuery = FloatArray.fromArray(PositionBiases.Disentangled.project(rel, d.posQuery()));
+                if (projected.queries() != null) {
+                    posQuery = FloatArray.fromArray(projected.queries());
                     biasMode |= AttentionKernels.P2C;
                 }
                 relIndex = IntArray.fromArray(PositionBiases.Disentangled.index(d, maxSequenceLength));

@@ -146,15 +146,28 @@ public final class PositionBiases {
             this.scale = scale;
             this.maxLength = maxLength;
             positions = 2 * bias.span();
-            float[] rel = relativeEmbeddings(bias);
-            posKey = bias.posKey() == null ? null : perHead(project(rel, bias.posKey()), heads, 1f);
+            Projections projected = projections(bias);
+            posKey = projected.keys() == null ? null : perHead(projected.keys(), heads, 1f);
             // p2c carries the same scale as the content score; the queries come pre-scaled, the keys do not
-            posQuery = bias.posQuery() == null ? null : perHead(project(rel, bias.posQuery()), heads, scale);
+            posQuery = projected.queries() == null ? null : perHead(projected.queries(), heads, scale);
             index = index(bias, maxLength);
         }
 
+        /** posKey(rel) and posQuery(rel), each (2 span, W) with the bias added, or null without that term. */
+        public record Projections(float[] keys, float[] queries) {}
+
+        /** The projections: the precomputed ones where the recipe carries them (an ONNX exporter folded them), else computed here. */
+        public static Projections projections(PositionBias.Disentangled bias) {
+            float[] rel = bias.posKey() != null || bias.posQuery() != null ? relativeEmbeddings(bias) : null;
+            float[] keys = bias.projectedKeys() != null ? bias.projectedKeys().toFloatArray()
+                    : bias.posKey() != null ? project(rel, bias.posKey()) : null;
+            float[] queries = bias.projectedQueries() != null ? bias.projectedQueries().toFloatArray()
+                    : bias.posQuery() != null ? project(rel, bias.posQuery()) : null;
+            return new Projections(keys, queries);
+        }
+
         /** The relative embeddings (2 span, H), normalized by {@code relNorm} when the model has one. */
-        public static float[] relativeEmbeddings(PositionBias.Disentangled bias) {
+        private static float[] relativeEmbeddings(PositionBias.Disentangled bias) {
             int positions = 2 * bias.span();
             int hidden = (int) bias.relEmbeddings().shape()[1];
             float[] rel = new float[positions * hidden];
@@ -169,7 +182,7 @@ public final class PositionBiases {
         }
 
         /** rel (2 span, H) . W^T + b: (2 span, W), the projected relative embeddings of posKey or posQuery. */
-        public static float[] project(float[] rel, Linear linear) {
+        private static float[] project(float[] rel, Linear linear) {
             int positions = rel.length / linear.in();
             MatMul.Packed packed = MatMul.pack(linear);
             float[] out = new float[positions * linear.out()];

@@ -188,12 +188,6 @@ public final class ModelLoader {
             tokenizerJson = dir.resolve(stem + "-tokenizer.json");
         }
         Tokenizer tokenizer = tokenizer(require(tokenizerJson, "the tokenizer (tokenizer.json or " + stem + "-tokenizer.json)"));
-        if (config.modelType().equals("deberta-v2") && config.bool("relative_attention", false)
-                && !contents.weights().contains("encoder.rel_embeddings.weight")) {
-            throw new ModelLoadException(onnx + ": tensor 'encoder.rel_embeddings.weight' is not in this DeBERTa-v2 export: "
-                    + "torch.onnx.export folds the relative position embeddings (their LayerNorm, and with the dynamo exporter "
-                    + "the position projections too) into constants, which Gale does not read back; load the safetensors model");
-        }
         Encoder encoder = Families.build(config, contents.weights().tensors(), onnx.toString());
         return withDefaults(stem.equals("model") ? dir.getFileName().toString() : stem, "onnx", encoder,
                 tokenizer, SentenceTransformersConfig.read(dir), null, TokenizerConfig.modelMaxLength(dir));

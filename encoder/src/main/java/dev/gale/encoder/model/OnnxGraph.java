@@ -14,7 +14,7 @@ import java.util.Map;
 final class OnnxGraph {
 
     /**
-     * One graph node; {@code attributes} holds the float, int and tensor attributes Gale reads, {@code metadata} the
+     * One graph node; {@code attributes} holds the float, int, ints (long[]) and tensor attributes Gale reads, {@code metadata} the
      * node's metadata_props (the dynamo exporter records there the module scopes a node came from).
      */
     record Node(String name, String opType, List<String> inputs, List<String> outputs, Map<String, Object> attributes,
@@ -120,14 +120,24 @@ final class OnnxGraph {
     private void readAttribute(ProtoReader attribute, Map<String, Object> into, String nodeName) {
         String name = null;
         Object value = null;
+        ProtoReader.LongList ints = null;
         while (attribute.next()) {
             switch (attribute.fieldNumber()) {
                 case 1 -> name = attribute.string();
                 case 2 -> value = attribute.fixed32Float();
                 case 3 -> value = attribute.varint();
                 case 5 -> value = attribute.message();
+                case 8 -> {
+                    if (ints == null) {
+                        ints = new ProtoReader.LongList();
+                    }
+                    attribute.int64s(ints);
+                }
                 default -> attribute.skip();
             }
+        }
+        if (value == null && ints != null) {
+            value = ints.toArray();
         }
         if (name != null && value != null) {
             if (value instanceof ProtoReader tensor) {

@@ -82,6 +82,8 @@ public record Encoder(String family, int hiddenSize, int maxLength, Embeddings e
                     norm.accept(d.relNorm());
                     linear.accept(d.posKey());
                     linear.accept(d.posQuery());
+                    add.accept(d.projectedKeys());
+                    add.accept(d.projectedQueries());
                 }
                 default -> { }
             }

@@ -33,17 +33,42 @@ public sealed interface PositionBias {
      *   c2p(i, j) = q_i . posKey(rel[r])      p2c(i, j) = k_j . posQuery(rel[r])
      * </pre>
      * scaled as the content score is, by 1 / sqrt(D * (1 + number of terms)) (the layer's attention scale).
+     * An ONNX export may carry the projections already applied ({@code projectedKeys}, {@code projectedQueries}:
+     * the dynamo exporter folds them into constants), or the relative embeddings already normalized (then
+     * {@code relNorm} is null).
      *
-     * @param relEmbeddings (2 span, H), the first 2 span rows of {@code rel_embeddings}
-     * @param posKey        projection of the relative embeddings for c2p (the layer's key projection when
-     *                      {@code share_att_key}), or null without c2p
-     * @param posQuery      likewise for p2c (the query projection when shared), or null without p2c
-     * @param span          {@code position_buckets} if > 0, else {@code max_relative_positions}
-     * @param buckets       {@code position_buckets}, or -1 for plain (unbucketed) distances
-     * @param maxRelative   {@code max_relative_positions}
+     * @param relEmbeddings    (2 span, H), the first 2 span rows of {@code rel_embeddings}; null when every term
+     *                         comes projected
+     * @param posKey           projection of the relative embeddings for c2p (the layer's key projection when
+     *                         {@code share_att_key}), or null without c2p or when {@code projectedKeys} is given
+     * @param posQuery         likewise for p2c (the query projection when shared)
+     * @param projectedKeys    posKey(rel) (2 span, W), bias included, precomputed; or null
+     * @param projectedQueries posQuery(rel) (2 span, W), likewise for p2c; or null
+     * @param span             {@code position_buckets} if > 0, else {@code max_relative_positions}
+     * @param buckets          {@code position_buckets}, or -1 for plain (unbucketed) distances
+     * @param maxRelative      {@code max_relative_positions}
      */
-    record Disentangled(Tensor relEmbeddings, LayerNorm relNorm, Linear posKey, Linear posQuery, int span, int buckets,
-                        int maxRelative) implements PositionBias {}
+    record Disentangled(Tensor relEmbeddings, LayerNorm relNorm, Linear posKey, Linear posQuery, Tensor projectedKeys,
+                        Tensor projectedQueries, int span, int buckets, int maxRelative) implements PositionBias {
+        public Disentangled {
+            if (posKey != null && projectedKeys != null || posQuery != null && projectedQueries != null) {
+                throw new IllegalArgumentException("a term has both a projection and its precomputed result");
+            }
+            if ((posKey != null || posQuery != null) && relEmbeddings == null) {
+                throw new IllegalArgumentException("a position projection needs the relative embeddings");
+            }
+        }
+
+        /** Whether the content-to-position term is there. */
+        public boolean c2p() {
+            return posKey != null || projectedKeys != null;
+        }
+
+        /** Whether the position-to-content term is there. */
+        public boolean p2c() {
+            return posQuery != null || projectedQueries != null;
+        }
+    }
 
     PositionBias NONE = new None();
 }

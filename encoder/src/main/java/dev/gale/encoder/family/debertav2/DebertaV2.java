@@ -8,6 +8,8 @@ import dev.gale.encoder.family.Family;
 import dev.gale.encoder.family.Wiring;
 import dev.gale.encoder.model.HfConfig;
 import dev.gale.encoder.model.ModelLoadException;
+import dev.gale.encoder.model.OnnxExport;
+import dev.gale.encoder.model.Tensor;
 import dev.gale.encoder.model.WeightMap;
 import dev.gale.encoder.nn.Activation;
 import dev.gale.encoder.nn.Embeddings;
@@ -31,9 +33,12 @@ import java.util.TreeSet;
  * {@code DisentangledSelfAttention}: content-to-position and position-to-content terms over the shared,
  * layer-normed {@code encoder.rel_embeddings}, log-bucketed relative positions, keys optionally shared
  * with the content projections ({@code share_att_key}). The convolution layer ({@code conv_kernel_size})
- * is refused.
+ * is refused. From an ONNX export, the relative embeddings or their projections may come folded (see
+ * {@link OnnxExport}).
  */
 public final class DebertaV2 implements Family {
+
+    private static final String REL_EMBEDDINGS = "encoder.rel_embeddings.weight";
 
     @Override
     public List<String> modelTypes() {
@@ -89,8 +94,16 @@ public final class DebertaV2 implements Family {
                 types > 0 ? w.require("embeddings.token_type_embeddings.weight", types, embeddingSize) : null,
                 Wiring.norm(w, "embeddings.LayerNorm", hidden, eps, true), projection, true);
 
-        var relEmbeddings = relative ? w.require("encoder.rel_embeddings.weight", 2L * span, hidden) : null;
-        LayerNorm relLayerNorm = relative && relNorm.contains("layer_norm") ? Wiring.norm(w, "encoder.LayerNorm", hidden, eps, true) : null;
+        // an ONNX export may hold them folded: normalized already (OnnxExport.FOLDED_REL_EMBEDDINGS), or only as each
+        // layer's projections of them (OnnxExport.foldedPositionKeys / foldedPositionQueries)
+        Tensor relEmbeddings = null;
+        LayerNorm relLayerNorm = null;
+        if (relative && w.contains(REL_EMBEDDINGS)) {
+            relEmbeddings = w.require(REL_EMBEDDINGS, 2L * span, hidden);
+            relLayerNorm = relNorm.contains("layer_norm") ? Wiring.norm(w, "encoder.LayerNorm", hidden, eps, true) : null;
+        } else if (relative && w.contains(OnnxExport.FOLDED_REL_EMBEDDINGS)) {
+            relEmbeddings = w.require(OnnxExport.FOLDED_REL_EMBEDDINGS, 2L * span, hidden);
+        }
         // DisentangledSelfAttention counts the pos_att_type terms in its scale even without relative_attention
         float scale = (float) (1 / Math.sqrt(headSize * (1.0 + terms.size())));
 
@@ -103,11 +116,21 @@ public final class DebertaV2 implements Family {
             Linear value = Wiring.linear(w, p + "attention.self.value_proj", hidden, width, true);
             PositionBias bias = PositionBias.NONE;
             if (relative && !terms.isEmpty()) {
-                Linear posKey = !terms.contains("c2p") ? null
+                Tensor keys = terms.contains("c2p") ? w.optional(OnnxExport.foldedPositionKeys(i), 2L * span, width) : null;
+                Tensor queries = terms.contains("p2c") ? w.optional(OnnxExport.foldedPositionQueries(i), 2L * span, width) : null;
+                boolean projectKeys = terms.contains("c2p") && keys == null;
+                boolean projectQueries = terms.contains("p2c") && queries == null;
+                if ((projectKeys || projectQueries) && relEmbeddings == null) {
+                    throw new ModelLoadException(w.source() + ": tensor '" + REL_EMBEDDINGS + "' is missing (expected shape ["
+                            + 2 * span + ", " + hidden + "]), and no constant of an ONNX export was found to stand for it or for layer "
+                            + i + "'s projected " + (projectKeys ? "c2p position keys" : "p2c position queries"));
+                }
+                Linear posKey = !projectKeys ? null
                         : shareKey ? key : Wiring.linear(w, p + "attention.self.pos_key_proj", hidden, width, true);
-                Linear posQuery = !terms.contains("p2c") ? null
+                Linear posQuery = !projectQueries ? null
                         : shareKey ? query : Wiring.linear(w, p + "attention.self.pos_query_proj", hidden, width, true);
-                bias = new PositionBias.Disentangled(relEmbeddings, relLayerNorm, posKey, posQuery, span, buckets, maxRelative);
+                bias = new PositionBias.Disentangled(relEmbeddings, relLayerNorm, posKey, posQuery, keys, queries, span, buckets,
+                        maxRelative);
             }
             SelfAttention attention = new SelfAttention(Linear.fused(query, key, value), heads, headSize, scale, bias, 0,
                     Wiring.linear(w, p + "attention.output.dense", width, hidden, true));
