@@ -83,6 +83,7 @@ class FamilyRefusalsTest {
                  {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.LayerNorm"}]""");
         e = assertThrows(ModelLoadException.class, () -> SentenceTransformersConfig.read(dir));
         assertEquals(dir.resolve("modules.json") + ": module type 'sentence_transformers.models.LayerNorm' is not supported "
-                + "(expected Transformer, Pooling, Dense and Normalize modules)", e.getMessage());
+                + "(expected Transformer, Pooling, Dense and Normalize modules, or a SparseEncoder's MLMTransformer and SpladePooling)",
+                e.getMessage());
     }
 }
