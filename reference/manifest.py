@@ -2,8 +2,8 @@
 """Writes encoder/src/test/resources/reference/manifest.json: the library versions and seeds the
 fixtures were made with, the training-text rule, the corpus hashes, a summary of every tokenizer
 pipeline (its component types and added-token flags), the source (jar, entry, sha256) of every real
-tokenizer, the options of every model variant and sentence-transformers directory, the counts of the
-unicode fixtures, and the sha256 + size of every fixture file.
+tokenizer, the options of every model variant, sentence-transformers directory and task head, the counts
+of the unicode fixtures, and the sha256 + size of every fixture file.
 
 The manifest holds no timestamp or path of this machine, so it is byte-identical on every
 regeneration that produced identical fixtures.
@@ -156,6 +156,35 @@ def st_summary(folder):
     return summary
 
 
+def safetensors_shapes(path):
+    """{name: shape} from a safetensors header (8-byte little-endian length, then JSON)."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+    return {k: v["shape"] for k, v in sorted(header.items()) if k != "__metadata__"}
+
+
+def head_summary(folder):
+    """A heads/<name> folder: task, base, architecture, labels, the head tensors, the ties, the record count."""
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    summary = {
+        "task": (folder / "task.txt").read_text(encoding="utf-8"),
+        "base": (folder / "base-from.txt").read_text(encoding="utf-8"),
+        "architecture": config["architectures"],
+        "labels": [config["id2label"][str(i)] for i in range(len(config["id2label"]))] if "id2label" in config else None,
+        "problem_type": config.get("problem_type"),
+        "head_tensors": safetensors_shapes(folder / "head.safetensors"),
+    }
+    if config.get("model_type") == "modernbert":
+        summary["classifier_pooling"] = config.get("classifier_pooling")
+    if (folder / "tied.json").exists():
+        summary["tied"] = json.loads((folder / "tied.json").read_text(encoding="utf-8"))
+    if (folder / "modules.json").exists():
+        summary["modules"] = [m["type"] for m in json.loads((folder / "modules.json").read_text(encoding="utf-8"))]
+    summary["records"] = len(gz_records(folder / "expected.jsonl.gz"))
+    return summary
+
+
 def unicode_summary(folder):
     """The unicode folder: the counts and settings in the header (first line) of each of its files."""
     summary = {}
@@ -250,6 +279,15 @@ def main():
                 )
                 st[d.name] = summary
 
+    heads_root = refcommon.FIXTURES_DIR / "heads"
+    heads = {}
+    if heads_root.is_dir():
+        for d in sorted(heads_root.iterdir()):
+            if (d / "task.txt").is_file():
+                summary = head_summary(d)
+                summary["size"] = sum(v["size"] for k, v in files.items() if k.startswith(f"heads/{d.name}/"))
+                heads[d.name] = summary
+
     manifest = {
         "generator": "reference/regenerate",
         "python": platform.python_version(),
@@ -273,6 +311,7 @@ def main():
         "real_tokenizers": real,
         "models": models,
         "sentence_transformers": st,
+        "heads": heads,
         "unicode": unicode_summary(refcommon.FIXTURES_DIR / "unicode"),
         "total_size": sum(v["size"] for v in files.values()),
         "files": files,
