@@ -168,18 +168,19 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         }
     }
 
-    private record Prepared<P>(Input input, P batch) {}
+    /** A batch read and tokenized: the input rows and what the scorer made of them. */
+    private record Ready<P>(Input input, P batch) {}
 
     private record Scored(Input input, List<FieldVector> columns, long tokens) {}
 
-    private final CompletableFuture<Prepared<P>> endOfInput = CompletableFuture.completedFuture(null);
+    private final CompletableFuture<Ready<P>> endOfInput = CompletableFuture.completedFuture(null);
     private static final Scored END_OF_OUTPUT = new Scored(null, null, 0);
 
     private final Scorer<P> scorer;
     private final TableSource source;
     private final BufferAllocator allocator;
     private final Options options;
-    private final BlockingQueue<CompletableFuture<Prepared<P>>> prepared;
+    private final BlockingQueue<CompletableFuture<Ready<P>>> prepared;
     private final BlockingQueue<Scored> scored;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong tokenizeNanos = new AtomicLong();
@@ -385,7 +386,7 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         }
     }
 
-    private Prepared<P> prepare(Input input, TokenMemory memory) {
+    private Ready<P> prepare(Input input, TokenMemory memory) {
         if (failure.get() != null) {
             input.close();
             if (memory != null) {
@@ -395,7 +396,7 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         }
         long t = System.nanoTime();
         try {
-            return new Prepared<>(input, scorer.prepare(new Scorer.Rows(input.text(), input.pair(), input.firstRow(), source,
+            return new Ready<>(input, scorer.prepare(new Scorer.Rows(input.text(), input.pair(), input.firstRow(), source,
                     options.truncate(), memory), allocator));
         } catch (RuntimeException | Error e) {
             input.close();
@@ -408,12 +409,12 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
     /** Encoder thread: in input order, the prepared batch in, the new columns out. */
     private void encode() throws Exception {
         while (true) {
-            CompletableFuture<Prepared<P>> next = take(prepared);
+            CompletableFuture<Ready<P>> next = take(prepared);
             if (next == endOfInput) {
                 put(scored, END_OF_OUTPUT);
                 return;
             }
-            Prepared<P> batch = next.join();
+            Ready<P> batch = next.join();
             long t = System.nanoTime();
             try (P ready = batch.batch()) {
                 List<FieldVector> columns = scorer.score(ready, allocator);
@@ -473,7 +474,7 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
 
     /** After a failure: frees whatever is still queued. */
     private void drain() {
-        for (CompletableFuture<Prepared<P>> f; (f = prepared.poll()) != null; ) {
+        for (CompletableFuture<Ready<P>> f; (f = prepared.poll()) != null; ) {
             release(f);
         }
         for (Scored s; (s = scored.poll()) != null; ) {
@@ -484,7 +485,7 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
     private void release(Object item) {
         if (item instanceof CompletableFuture<?> future && future != endOfInput) {
             future.thenAccept(p -> {
-                Prepared<?> batch = (Prepared<?>) p;
+                Ready<?> batch = (Ready<?>) p;
                 ((Scorer.Prepared) batch.batch()).close();
                 batch.input().close();
             });
