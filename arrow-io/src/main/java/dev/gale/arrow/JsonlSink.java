@@ -5,22 +5,28 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.BaseListVector;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.Text;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Map;
 
 /**
  * JSONL output: one object per row with the kept columns (or, for JSONL input, the line's other fields)
- * and {@code "embedding": [...]}, or {@code null} for a null text.
+ * and the new columns ({@code "embedding": [...]}, {@code "label": ...}), {@code null} for a null output.
+ * Lists are arrays and structs objects, their fields in order, so that a row reads as transformers' pipelines
+ * and TEI write it; fill-mask's {@code predictions} of a text with one mask is that mask's list alone, as the
+ * fill-mask pipeline returns it.
  */
 final class JsonlSink implements TableSink {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,12 +47,9 @@ final class JsonlSink implements TableSink {
     public void write(VectorSchemaRoot batch) throws IOException {
         try (batch) {
             List<FieldVector> vectors = batch.getFieldVectors();
-            FixedSizeListVector embedding = (FixedSizeListVector) vectors.getLast();
-            int dims = embedding.getListSize();
-            MemorySegment data = EmbeddingColumn.data(embedding);
             for (int r = 0; r < batch.getRowCount(); r++) {
                 json.writeStartObject();
-                for (FieldVector v : vectors.subList(0, vectors.size() - 1)) {
+                for (FieldVector v : vectors) {
                     if (v.getName().equals(LinesReader.FIELDS)) {
                         ObjectNode fields = (ObjectNode) JSON.readTree(((VarCharVector) v).get(r));
                         for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field : fields.properties()) {
@@ -55,22 +58,56 @@ final class JsonlSink implements TableSink {
                         }
                     } else {
                         json.writeFieldName(v.getName());
-                        writeValue(v.getObject(r));
+                        if (v.getName().equals(FillMaskScorer.PREDICTIONS) && v instanceof ListVector masks
+                                && masks.getDataVector() instanceof ListVector perMask && !masks.isNull(r)
+                                && masks.getElementEndIndex(r) - masks.getElementStartIndex(r) == 1) {
+                            // the fill-mask pipeline returns a text with one mask as a flat list of predictions
+                            writeVector(perMask, masks.getElementStartIndex(r));
+                        } else {
+                            writeVector(v, r);
+                        }
                     }
-                }
-                json.writeFieldName(EmbeddingColumn.NAME);
-                if (embedding.isNull(r)) {
-                    json.writeNull();
-                } else {
-                    json.writeStartArray();
-                    for (int i = 0; i < dims; i++) {
-                        json.writeNumber(data.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) r * dims + i));
-                    }
-                    json.writeEndArray();
                 }
                 json.writeEndObject();
                 json.writeRaw('\n');
             }
+        }
+    }
+
+    /** Value {@code i} of {@code v}: lists as arrays, structs as objects, the rest as {@link #writeValue} writes them. */
+    private void writeVector(FieldVector v, int i) throws IOException {
+        if (v.isNull(i)) {
+            json.writeNull();
+            return;
+        }
+        switch (v) {
+            case FixedSizeListVector list when list.getDataVector() instanceof Float4Vector data -> {
+                int size = list.getListSize();
+                json.writeStartArray();
+                for (int j = 0; j < size; j++) {
+                    json.writeNumber(data.getDataBuffer().getFloat(4L * ((long) i * size + j)));
+                }
+                json.writeEndArray();
+            }
+            case BaseListVector list -> {
+                FieldVector items = (FieldVector) list.getChildrenFromFields().getFirst();
+                json.writeStartArray();
+                for (int j = list.getElementStartIndex(i); j < list.getElementEndIndex(i); j++) {
+                    writeVector(items, j);
+                }
+                json.writeEndArray();
+            }
+            case StructVector struct -> {
+                json.writeStartObject();
+                for (FieldVector member : struct.getChildrenFromFields()) {
+                    json.writeFieldName(member.getName());
+                    writeVector(member, i);
+                }
+                json.writeEndObject();
+            }
+            case Float4Vector f -> json.writeNumber(f.get(i));
+            case IntVector n -> json.writeNumber(n.get(i));
+            default -> writeValue(v.getObject(i));
         }
     }
 

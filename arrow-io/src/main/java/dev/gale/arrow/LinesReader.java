@@ -30,8 +30,8 @@ import java.util.Locale;
  * field). Strict UTF-8: a malformed byte sequence is an error naming the line, never a replacement
  * character. A UTF-8 BOM and CRLF line ends are accepted; an empty line is an empty text.
  * <p>
- * Columns: the text (Utf8; a JSON null gives a null row) and, for JSONL, {@link #FIELDS}: the line's
- * other fields as a JSON object, so that the output can keep them.
+ * Columns: the text (Utf8; a JSON null gives a null row), for JSONL a pair's second text if asked for, and,
+ * for JSONL, {@link #FIELDS}: the line's other fields as a JSON object, so that the output can keep them.
  */
 final class LinesReader extends ArrowReader {
     /** The JSONL object without its text field. */
@@ -42,7 +42,8 @@ final class LinesReader extends ArrowReader {
     private final InputStream in;
     private final String name;
     private final boolean jsonl;
-    private final String textField;
+    /** The text field, then the pair's field if any: one Utf8 column each. */
+    private final List<String> textFields;
     private final int rowsPerBatch;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -53,19 +54,24 @@ final class LinesReader extends ArrowReader {
     private long lineNumber;
     private long bytesRead;
 
-    LinesReader(InputStream in, String name, boolean jsonl, String textField, int rowsPerBatch, BufferAllocator allocator) {
+    LinesReader(InputStream in, String name, boolean jsonl, List<String> textFields, int rowsPerBatch, BufferAllocator allocator) {
         super(allocator);
+        if (!jsonl && textFields.size() != 1) {
+            throw new IllegalArgumentException("text lines hold one text");
+        }
         this.in = in;
         this.name = name;
         this.jsonl = jsonl;
-        this.textField = textField;
+        this.textFields = List.copyOf(textFields);
         this.rowsPerBatch = rowsPerBatch;
     }
 
     @Override
     protected Schema readSchema() {
         List<Field> fields = new ArrayList<>();
-        fields.add(new Field(textField, FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
+        for (String field : textFields) {
+            fields.add(new Field(field, FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
+        }
         if (jsonl) {
             fields.add(new Field(FIELDS, FieldType.notNullable(ArrowType.Utf8.INSTANCE), null));
         }
@@ -76,9 +82,12 @@ final class LinesReader extends ArrowReader {
     public boolean loadNextBatch() throws IOException {
         prepareLoadNextBatch();
         VectorSchemaRoot root = getVectorSchemaRoot();
+        int texts = textFields.size();
         VarCharVector text = (VarCharVector) root.getVector(0);
-        VarCharVector fields = jsonl ? (VarCharVector) root.getVector(1) : null;
-        text.allocateNew(rowsPerBatch);
+        VarCharVector fields = jsonl ? (VarCharVector) root.getVector(texts) : null;
+        for (int t = 0; t < texts; t++) {
+            ((VarCharVector) root.getVector(t)).allocateNew(rowsPerBatch);
+        }
         if (fields != null) {
             fields.allocateNew(rowsPerBatch);
         }
@@ -93,9 +102,11 @@ final class LinesReader extends ArrowReader {
                 text.setSafe(rows, line, 0, length);
             } else {
                 ObjectNode object = parse(decoded);
-                JsonNode value = object.remove(textField);
-                if (!value.isNull()) {
-                    text.setSafe(rows, value.asText().getBytes(StandardCharsets.UTF_8));
+                for (int t = 0; t < texts; t++) {
+                    JsonNode value = object.remove(textFields.get(t));
+                    if (!value.isNull()) {
+                        ((VarCharVector) root.getVector(t)).setSafe(rows, value.asText().getBytes(StandardCharsets.UTF_8));
+                    }
                 }
                 fields.setSafe(rows, JSON.writeValueAsBytes(object));
             }
@@ -168,12 +179,14 @@ final class LinesReader extends ArrowReader {
             throw new BadInputException(name + ":" + lineNumber + ": not valid JSON (" + e.getOriginalMessage() + ")");
         }
         if (!(node instanceof ObjectNode object)) {
-            throw new BadInputException(name + ":" + lineNumber + ": expected a JSON object with a '" + textField + "' field");
+            throw new BadInputException(name + ":" + lineNumber + ": expected a JSON object with a '" + textFields.getFirst() + "' field");
         }
-        JsonNode value = object.get(textField);
-        if (value == null || !(value.isTextual() || value.isNull())) {
-            throw new BadInputException(name + ":" + lineNumber + ": field '" + textField + "' is "
-                    + (value == null ? "missing" : value.getNodeType().toString().toLowerCase(Locale.ROOT) + ", expected a string or null"));
+        for (String field : textFields) {
+            JsonNode value = object.get(field);
+            if (value == null || !(value.isTextual() || value.isNull())) {
+                throw new BadInputException(name + ":" + lineNumber + ": field '" + field + "' is "
+                        + (value == null ? "missing" : value.getNodeType().toString().toLowerCase(Locale.ROOT) + ", expected a string or null"));
+            }
         }
         return object;
     }

@@ -15,9 +15,10 @@ import org.apache.parquet.schema.Types;
 import java.util.Locale;
 
 /**
- * Parquet and Arrow types of flat columns, both ways. Gale reads and writes top-level primitive columns:
- * strings, binary, booleans, 32- and 64-bit integers, floats, dates and timestamps; anything else is
- * refused with the column's name, and the embedding is written as a Parquet LIST of FLOAT.
+ * Parquet and Arrow types of columns, both ways. Gale reads top-level primitive columns: strings, binary,
+ * booleans, 32- and 64-bit integers, floats, dates and timestamps; anything else is refused with the
+ * column's name. It writes those, and lists and structs of them (the embedding, a LIST of FLOAT; the task
+ * outputs, LISTs of groups).
  */
 final class ParquetSchemas {
     private ParquetSchemas() {}
@@ -66,14 +67,23 @@ final class ParquetSchemas {
                 + (logical == null ? "" : " " + logical.toString().toLowerCase(Locale.ROOT));
     }
 
-    /** The Parquet column for an Arrow field, or an error naming it if Gale cannot write it. */
+    /**
+     * The Parquet column for an Arrow field, or an error naming it if Gale cannot write it. Lists (and
+     * fixed-size lists, which Parquet lacks) become the spec's three-level LIST, as Arrow C++ and Spark write
+     * it; structs become groups.
+     */
     static Type toParquet(Field field) {
         Type.Repetition repetition = field.isNullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
         String name = field.getName();
-        if (name.equals(EmbeddingColumn.NAME) && field.getType() instanceof ArrowType.FixedSizeList) {
-            // the three-level LIST of the Parquet spec, as Arrow C++ and Spark write it
+        if (field.getType() instanceof ArrowType.List || field.getType() instanceof ArrowType.FixedSizeList) {
+            Field item = field.getChildren().getFirst();
+            Type element = toParquet(new Field("element", item.getFieldType(), item.getChildren()));
             return Types.buildGroup(repetition).as(LogicalTypeAnnotation.listType())
-                    .repeatedGroup().optional(PrimitiveTypeName.FLOAT).named("element").named("list")
+                    .addField(Types.repeatedGroup().addField(element).named("list"))
+                    .named(name);
+        }
+        if (field.getType() instanceof ArrowType.Struct) {
+            return Types.buildGroup(repetition).addFields(field.getChildren().stream().map(ParquetSchemas::toParquet).toArray(Type[]::new))
                     .named(name);
         }
         return switch (field.getType()) {

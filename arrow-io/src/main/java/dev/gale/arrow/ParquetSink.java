@@ -13,8 +13,8 @@ import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.complex.FixedSizeListVector;
-import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.complex.BaseListVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -30,14 +30,13 @@ import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Parquet output, written with parquet-java on the calling thread, so rows land in the order they come.
- * Row groups are cut at {@link #ROW_GROUP_BYTES}, which bounds the writer's memory. The embedding is a
+ * Row groups are cut at {@link #ROW_GROUP_BYTES}, which bounds the writer's memory. Lists and structs (the
+ * task outputs) are written as Parquet LISTs and groups. The embedding is a
  * Parquet LIST of FLOAT (Parquet has no fixed-size list), null where the text was null: Arrow C++ cannot
  * write or read null rows of a fixed_size_list column in Parquet (apache/arrow#24425, #35692), and readers
  * (pyarrow, Spark, DuckDB) see an ordinary {@code list<float>}.
@@ -81,13 +80,11 @@ final class ParquetSink implements TableSink {
     public void write(VectorSchemaRoot batch) throws IOException {
         try (batch) {
             rows.batch = batch;
-            rows.embedding = EmbeddingColumn.data((FixedSizeListVector) batch.getFieldVectors().getLast());
             for (int r = 0; r < batch.getRowCount(); r++) {
                 writer.write(r);
             }
         } finally {
             rows.batch = null;
-            rows.embedding = null;
         }
     }
 
@@ -138,7 +135,6 @@ final class ParquetSink implements TableSink {
         private final MessageType schema;
         private RecordConsumer out;
         VectorSchemaRoot batch;
-        MemorySegment embedding;   // (rows, D) float32 of the batch's embedding column
 
         RowWriter(MessageType schema) {
             this.schema = schema;
@@ -165,45 +161,62 @@ final class ParquetSink implements TableSink {
             out.startMessage();
             List<FieldVector> vectors = batch.getFieldVectors();
             for (int c = 0; c < vectors.size(); c++) {
-                FieldVector v = vectors.get(c);
-                if (v.isNull(r)) {
-                    continue;
-                }
-                Field field = v.getField();
-                out.startField(field.getName(), c);
-                switch (v) {
-                    case FixedSizeListVector list -> writeList(list, r);
-                    case BaseVariableWidthVector s -> out.addBinary(Binary.fromConstantByteArray(s.get(r)));
-                    case BaseLargeVariableWidthVector s -> out.addBinary(Binary.fromConstantByteArray(s.get(r)));
-                    case TinyIntVector i -> out.addInteger(i.get(r));
-                    case SmallIntVector i -> out.addInteger(i.get(r));
-                    case IntVector i -> out.addInteger(i.get(r));
-                    case DateDayVector d -> out.addInteger(d.get(r));
-                    case BigIntVector i -> out.addLong(i.get(r));
-                    case TimeStampVector t -> out.addLong(t.get(r));
-                    case Float4Vector f -> out.addFloat(f.get(r));
-                    case Float8Vector f -> out.addDouble(f.get(r));
-                    case BitVector b -> out.addBoolean(b.get(r) != 0);
-                    default -> throw new IllegalStateException("no Parquet writer for " + field);
-                }
-                out.endField(field.getName(), c);
+                field(vectors.get(c), vectors.get(c).getName(), c, r);
             }
             out.endMessage();
         }
 
-        /** LIST &gt; repeated group list &gt; element, the spec's three levels. */
-        private void writeList(FixedSizeListVector list, int r) {
-            int dims = list.getListSize();
-            out.startGroup();
-            out.startField("list", 0);
-            for (int i = 0; i < dims; i++) {
-                out.startGroup();
-                out.startField("element", 0);
-                out.addFloat(embedding.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) r * dims + i));
-                out.endField("element", 0);
-                out.endGroup();
+        /** Value {@code i} of {@code v} as field {@code index} of the current group; a null is a field left out. */
+        private void field(FieldVector v, String name, int index, int i) {
+            if (v.isNull(i)) {
+                return;
             }
-            out.endField("list", 0);
+            out.startField(name, index);
+            value(v, i);
+            out.endField(name, index);
+        }
+
+        private void value(FieldVector v, int i) {
+            switch (v) {
+                case BaseListVector list -> writeList(list, i);
+                case StructVector struct -> {
+                    out.startGroup();
+                    List<FieldVector> members = struct.getChildrenFromFields();
+                    for (int c = 0; c < members.size(); c++) {
+                        field(members.get(c), members.get(c).getName(), c, i);
+                    }
+                    out.endGroup();
+                }
+                case BaseVariableWidthVector s -> out.addBinary(Binary.fromConstantByteArray(s.get(i)));
+                case BaseLargeVariableWidthVector s -> out.addBinary(Binary.fromConstantByteArray(s.get(i)));
+                case TinyIntVector n -> out.addInteger(n.get(i));
+                case SmallIntVector n -> out.addInteger(n.get(i));
+                case IntVector n -> out.addInteger(n.get(i));
+                case DateDayVector d -> out.addInteger(d.get(i));
+                case BigIntVector n -> out.addLong(n.get(i));
+                case TimeStampVector t -> out.addLong(t.get(i));
+                case Float4Vector f -> out.addFloat(f.get(i));
+                case Float8Vector f -> out.addDouble(f.get(i));
+                case BitVector b -> out.addBoolean(b.get(i) != 0);
+                default -> throw new IllegalStateException("no Parquet writer for " + v.getField());
+            }
+        }
+
+        /** LIST &gt; repeated group list &gt; element, the spec's three levels; an empty list has no "list" field. */
+        private void writeList(BaseListVector list, int i) {
+            int start = list.getElementStartIndex(i);
+            int end = list.getElementEndIndex(i);
+            out.startGroup();
+            if (end > start) {
+                FieldVector items = (FieldVector) list.getChildrenFromFields().getFirst();
+                out.startField("list", 0);
+                for (int j = start; j < end; j++) {
+                    out.startGroup();
+                    field(items, "element", 0, j);
+                    out.endGroup();
+                }
+                out.endField("list", 0);
+            }
             out.endGroup();
         }
 

@@ -52,7 +52,7 @@ final class ParquetTableReader extends ArrowReader {
     private List<ColumnReader> readers;
     private long rowGroupLeft;
 
-    ParquetTableReader(Path path, String name, String textColumn, List<String> keep, int rowsPerBatch, BufferAllocator allocator) throws IOException {
+    ParquetTableReader(Path path, String name, List<String> textColumns, List<String> keep, int rowsPerBatch, BufferAllocator allocator) throws IOException {
         super(allocator);
         this.name = name;
         this.rowsPerBatch = rowsPerBatch;
@@ -63,8 +63,7 @@ final class ParquetTableReader extends ArrowReader {
         }
         try {
             parquetSchema = file.getFooter().getFileMetaData().getSchema();
-            List<String> wanted = new ArrayList<>();
-            wanted.add(textColumn);
+            List<String> wanted = new ArrayList<>(textColumns);
             keep.stream().filter(k -> !wanted.contains(k)).forEach(wanted::add);
             List<Field> fields = new ArrayList<>();
             for (String column : wanted) {
@@ -74,7 +73,7 @@ final class ParquetTableReader extends ArrowReader {
                     throw new BadInputException(name + ": column '" + column + "' is " + ParquetSchemas.describe(type)
                             + ", which Gale cannot read yet; the columns are: " + columnList());
                 }
-                if (column.equals(textColumn) && !(field.getType() instanceof org.apache.arrow.vector.types.pojo.ArrowType.Utf8)) {
+                if (textColumns.contains(column) && !(field.getType() instanceof org.apache.arrow.vector.types.pojo.ArrowType.Utf8)) {
                     throw new BadInputException(name + ": column '" + column + "' is " + ParquetSchemas.describe(type)
                             + ", expected a string column (utf8 or large_utf8); the columns are: " + columnList());
                 }

@@ -43,6 +43,14 @@ public final class TableSource implements AutoCloseable {
      */
     public static TableSource open(String input, TableFormat format, String textColumn, List<String> keep,
                                    int rowsPerBatch, BufferAllocator allocator) throws IOException {
+        return open(input, format, textColumn, null, keep, rowsPerBatch, allocator);
+    }
+
+    /**
+     * As above, with a second string column {@code pairColumn} (a pair's second text; a JSONL field), or null.
+     */
+    public static TableSource open(String input, TableFormat format, String textColumn, String pairColumn, List<String> keep,
+                                   int rowsPerBatch, BufferAllocator allocator) throws IOException {
         boolean stdin = input.equals("-");
         if (stdin && (format == TableFormat.PARQUET || format == TableFormat.ARROW)) {
             throw new BadInputException(format.id() + " input cannot come from stdin (it is read from the end); give --input a file");
@@ -57,28 +65,33 @@ public final class TableSource implements AutoCloseable {
         }
         switch (format) {
             case PARQUET -> {
-                ParquetTableReader reader = new ParquetTableReader(path, name, textColumn, keep, rowsPerBatch, allocator);
+                ParquetTableReader reader = new ParquetTableReader(path, name, texts(textColumn, pairColumn), keep, rowsPerBatch, allocator);
                 return new TableSource(name, format, reader, reader.getVectorSchemaRoot().getSchema(), reader.rowCount());
             }
             case ARROW -> {
                 FileChannel channel = FileChannel.open(path);
                 ArrowFileReader reader = new ArrowFileReader(channel, allocator);
                 Schema schema = schemaOf(reader, name);
-                checkColumns(schema, name, textColumn, keep);
+                checkColumns(schema, name, texts(textColumn, pairColumn), keep);
                 return new TableSource(name, format, reader, schema, -1);
             }
             case ARROWS -> {
                 ArrowStreamReader reader = new ArrowStreamReader(open(path), allocator);
                 Schema schema = schemaOf(reader, name);
-                checkColumns(schema, name, textColumn, keep);
+                checkColumns(schema, name, texts(textColumn, pairColumn), keep);
                 return new TableSource(name, format, reader, schema, -1);
             }
             case JSONL, TEXT -> {
-                if (keep.stream().anyMatch(k -> !k.equals(textColumn))) {
-                    throw new BadInputException(name + ": lines have no columns to keep but the text '" + textColumn
-                            + "'; JSONL output keeps every other field of JSONL input");
+                if (format == TableFormat.TEXT && pairColumn != null) {
+                    throw new BadInputException(name + ": text lines hold one text each; give JSONL or a table for a pair column ('"
+                            + pairColumn + "')");
                 }
-                LinesReader reader = new LinesReader(open(path), name, format == TableFormat.JSONL, textColumn, rowsPerBatch, allocator);
+                List<String> texts = texts(textColumn, pairColumn);
+                if (keep.stream().anyMatch(k -> !texts.contains(k))) {
+                    throw new BadInputException(name + ": lines have no columns to keep but the " + (pairColumn == null ? "text '" + textColumn + "'"
+                            : "texts '" + textColumn + "' and '" + pairColumn + "'") + "; JSONL output keeps every other field of JSONL input");
+                }
+                LinesReader reader = new LinesReader(open(path), name, format == TableFormat.JSONL, texts, rowsPerBatch, allocator);
                 return new TableSource(name, format, reader, reader.getVectorSchemaRoot().getSchema(), path == null ? -1 : countLines(path));
             }
             default -> throw new IllegalStateException(format.toString());
@@ -121,21 +134,25 @@ public final class TableSource implements AutoCloseable {
         return last == '\n' ? lines : lines + 1;
     }
 
-    /** Fails unless {@code text} is a Utf8 / LargeUtf8 column and every {@code keep} column exists. */
-    static void checkColumns(Schema schema, String name, String text, List<String> keep) {
-        Field field = find(schema, name, text);
-        ArrowType type = field.getType();
-        if (!(type instanceof ArrowType.Utf8 || type instanceof ArrowType.LargeUtf8) || field.getDictionary() != null) {
-            throw new BadInputException(name + ": column '" + text + "' is " + describe(field)
-                    + ", expected a string column (utf8 or large_utf8); the columns are: " + columns(schema));
+    /** The text column, then the pair column if there is one. */
+    private static List<String> texts(String textColumn, String pairColumn) {
+        return pairColumn == null ? List.of(textColumn) : List.of(textColumn, pairColumn);
+    }
+
+    /** Fails unless every {@code texts} column is a Utf8 / LargeUtf8 column and every {@code keep} column exists. */
+    static void checkColumns(Schema schema, String name, List<String> texts, List<String> keep) {
+        for (String text : texts) {
+            Field field = find(schema, name, text);
+            ArrowType type = field.getType();
+            if (!(type instanceof ArrowType.Utf8 || type instanceof ArrowType.LargeUtf8) || field.getDictionary() != null) {
+                throw new BadInputException(name + ": column '" + text + "' is " + describe(field)
+                        + ", expected a string column (utf8 or large_utf8); the columns are: " + columns(schema));
+            }
         }
         for (String k : keep) {
             Field kept = find(schema, name, k);
             if (kept.getDictionary() != null) {
                 throw new BadInputException(name + ": column '" + k + "' is dictionary-encoded, which --keep does not support yet");
-            }
-            if (k.equals(EmbeddingColumn.NAME)) {
-                throw new BadInputException(name + ": column '" + k + "' would clash with the output column of that name");
             }
         }
     }

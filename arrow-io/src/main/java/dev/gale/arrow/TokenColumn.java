@@ -33,7 +33,7 @@ import java.util.function.LongFunction;
  * A null text gives a null, empty list, which the encoder pools to zeros.
  * <pre>  R rows, T tokens; ids values int32 (T), ids offsets int32 (R + 1) </pre>
  */
-public final class TokenColumn implements AutoCloseable {
+public final class TokenColumn implements Scorer.Prepared {
     private static final Field FIELD = new Field("ids", FieldType.nullable(ArrowType.List.INSTANCE),
             List.of(new Field("item", FieldType.notNullable(new ArrowType.Int(32, true)), null)));
 
@@ -206,8 +206,20 @@ public final class TokenColumn implements AutoCloseable {
         return ids;
     }
 
+    @Override
     public long tokens() {
         return tokens;
+    }
+
+    @Override
+    public long truncated() {
+        return truncated;
+    }
+
+    /** Null texts: null, empty lists. */
+    @Override
+    public long nulls() {
+        return nulls;
     }
 
     public int rows() {

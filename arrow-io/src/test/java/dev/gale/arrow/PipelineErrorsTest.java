@@ -55,7 +55,7 @@ class PipelineErrorsTest {
             EmbeddingPipeline.Options options = new EmbeddingPipeline.Options(column, keep, truncate, 2, 2, 1);
             try (TableSource source = TableSource.open(input.toString(), format, column, keep, 2, allocator);
                  TableSink sink = TableSink.open(output.toString(), TableFormat.PARQUET,
-                         EmbeddingPipeline.outputSchema(source.schema(), options, model.dimensions(), TableFormat.PARQUET), allocator)) {
+                         EmbeddingPipeline.outputSchema(source, options, model.dimensions(), TableFormat.PARQUET), allocator)) {
                 EmbeddingPipeline.run(model, source, sink, allocator, options, (r, t) -> { });
             }
         }).getMessage();

@@ -82,7 +82,7 @@ class PipelineRoundTripTest {
         Path output = dir.resolve("out-" + in.id() + "." + out.id());
         try (BufferAllocator allocator = new RootAllocator()) {
             Tables.write(input, in, texts, 50, allocator);
-            EmbeddingPipeline.Summary summary = embed(input, in, output, out, List.of("id", "score"));
+            ScoringPipeline.Summary summary = embed(input, in, output, out, List.of("id", "score"));
             assertEquals(texts.size(), summary.rows());
             assertEquals(4, summary.nulls());
 
@@ -216,7 +216,7 @@ class PipelineRoundTripTest {
         }
     }
 
-    static EmbeddingPipeline.Summary embed(Path input, TableFormat in, Path output, TableFormat out, List<String> keep) throws Exception {
+    static ScoringPipeline.Summary embed(Path input, TableFormat in, Path output, TableFormat out, List<String> keep) throws Exception {
         EmbeddingPipeline.Options options = new EmbeddingPipeline.Options("text", keep, true, ROWS_PER_BATCH, 2, 2);
         return EmbeddingPipeline.run(model, input.toString(), in, output.toString(), out, options, (rows, tokens) -> { });
     }
@@ -256,7 +256,7 @@ class PipelineRoundTripTest {
         Path output = dir.resolve("count.parquet");
         try (BufferAllocator allocator = new RootAllocator()) {
             Tables.write(input, TableFormat.ARROWS, texts, 7, allocator);
-            EmbeddingPipeline.Summary s = embed(input, TableFormat.ARROWS, output, TableFormat.PARQUET, List.of());
+            ScoringPipeline.Summary s = embed(input, TableFormat.ARROWS, output, TableFormat.PARQUET, List.of());
             long tokens = 0;
             for (String t : texts) {
                 tokens += t == null ? 0 : model.tokenizer().encode(t, model.maxLength()).ids().length;

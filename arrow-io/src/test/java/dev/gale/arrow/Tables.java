@@ -98,6 +98,30 @@ public final class Tables {
         }
     }
 
+    /** An Arrow IPC file of utf8 columns, one batch: {@code names[c]} holds {@code columns[c]} (nulls allowed). */
+    public static void writeColumns(Path file, List<String> names, List<List<String>> columns) throws IOException {
+        Schema schema = new Schema(names.stream().map(n -> new Field(n, FieldType.nullable(ArrowType.Utf8.INSTANCE), null)).toList());
+        try (BufferAllocator allocator = new RootAllocator();
+             VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+             FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             ArrowWriter writer = new ArrowFileWriter(root, null, out)) {
+            root.allocateNew();
+            for (int c = 0; c < names.size(); c++) {
+                VarCharVector v = (VarCharVector) root.getVector(c);
+                List<String> values = columns.get(c);
+                for (int r = 0; r < values.size(); r++) {
+                    if (values.get(r) != null) {
+                        v.setSafe(r, values.get(r).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            root.setRowCount(columns.getFirst().size());
+            writer.start();
+            writer.writeBatch();
+            writer.end();
+        }
+    }
+
     private static ArrowReader reader(List<String> texts, int batchRows, BufferAllocator allocator) {
         return new ArrowReader(allocator) {
             int from;
@@ -128,7 +152,7 @@ public final class Tables {
         };
     }
 
-    /** An output table read back: every column as Java objects, embeddings as float[] (null for a null row). */
+    /** An output table read back: every column as Java objects, embeddings as float[] (null for a null row; none without an embedding column). */
     public record Output(Schema schema, List<List<Object>> columns, List<float[]> embeddings) {
         public List<Object> column(String name) {
             return columns.get(schema.getFields().indexOf(schema.findField(name)));
@@ -169,16 +193,30 @@ public final class Tables {
             for (int c = 0; c < schema.getFields().size(); c++) {
                 FieldVector v = root.getVector(c);
                 for (int r = 0; r < root.getRowCount(); r++) {
-                    Object value = v.getObject(r);
-                    columns.get(c).add(value == null ? null : value instanceof org.apache.arrow.vector.util.Text t ? t.toString() : value);
+                    columns.get(c).add(plain(v.getObject(r)));
                 }
             }
-            FieldVector e = root.getVector(EmbeddingColumn.NAME);
-            for (int r = 0; r < root.getRowCount(); r++) {
+            FieldVector e = root.getSchema().getFields().stream().anyMatch(f -> f.getName().equals(EmbeddingColumn.NAME))
+                    ? root.getVector(EmbeddingColumn.NAME) : null;
+            for (int r = 0; e != null && r < root.getRowCount(); r++) {
                 embeddings.add(e.isNull(r) ? null : floats((BaseListVector) e, r));
             }
         }
         return new Output(schema, columns, embeddings);
+    }
+
+    /** Arrow's Java values as plain ones: Text as String, nested lists and structs (maps) converted too. */
+    static Object plain(Object value) {
+        return switch (value) {
+            case org.apache.arrow.vector.util.Text t -> t.toString();
+            case List<?> list -> list.stream().map(Tables::plain).toList();
+            case java.util.Map<?, ?> map -> {
+                java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+                map.forEach((k, v) -> out.put(k, plain(v)));
+                yield out;
+            }
+            case null, default -> value;
+        };
     }
 
     private static float[] floats(BaseListVector list, int r) {

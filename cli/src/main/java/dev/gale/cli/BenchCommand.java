@@ -186,7 +186,7 @@ final class BenchCommand implements Callable<Integer> {
      * (the best practice, which pads least).
      */
     private List<Result> runReference(BenchReference reference, URL onnx, List<Encoding> encodings) throws Exception {
-        int threads = modelOptions.threads > 0 ? modelOptions.threads : Runtime.getRuntime().availableProcessors();
+        int threads = modelOptions.runtime.threads > 0 ? modelOptions.runtime.threads : Runtime.getRuntime().availableProcessors();
         List<Encoding> sorted = new ArrayList<>(encodings);
         sorted.sort(Comparator.comparingInt(e -> e.ids().length));
         List<List<Encoding>> naiveBatches = BenchReference.batches(encodings), sortedBatches = BenchReference.batches(sorted);

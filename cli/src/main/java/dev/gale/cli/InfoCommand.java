@@ -3,6 +3,7 @@ package dev.gale.cli;
 import dev.gale.encoder.PoolingConfig;
 import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.nn.SelfAttention;
+import dev.gale.encoder.nn.TaskHeads;
 import dev.gale.encoder.model.LoadedModel;
 import dev.gale.encoder.model.ModelLoader;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import java.lang.foreign.Arena;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Describe a model: architecture, sizes, pooling, max length.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Describe a model: architecture, sizes, pooling, task heads and their labels, max length.")
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -41,6 +42,16 @@ final class InfoCommand implements Callable<Integer> {
             if (!model.sentenceTransformers().prompts().isEmpty()) {
                 out.printf(Locale.ROOT, "prompts        %s%s%n", model.sentenceTransformers().prompts().keySet(),
                         model.sentenceTransformers().defaultPromptName() == null ? "" : ", default " + model.sentenceTransformers().defaultPromptName());
+            }
+            TaskHeads heads = model.heads();
+            if (heads.describe().isEmpty()) {
+                out.printf(Locale.ROOT, "heads          none%s%n", heads.missing() == null ? "" : " (" + heads.missing() + ")");
+            }
+            for (String head : heads.describe()) {
+                out.printf(Locale.ROOT, "head           %s%n", head);
+            }
+            if (!heads.labels().isEmpty()) {
+                out.printf(Locale.ROOT, "labels         %s%n", String.join(", ", heads.labels()));
             }
             out.printf(Locale.ROOT, "max length     %d tokens (longer texts are truncated)%n", model.maxLength());
             out.printf(Locale.ROOT, "tokenizer      %s%n", model.tokenizer().pipeline());

@@ -30,8 +30,9 @@ final class IoOptions {
     String column = "text";
 
     @Option(names = "--keep", split = ",", paramLabel = "COLUMN",
-            description = "Input columns to copy to the output, before the embedding (e.g. --keep id,title). "
-                    + "Lines (text, JSONL) have one: the text itself.")
+            description = "Input columns to copy to the output, before the new columns (e.g. --keep id,title). "
+                    + "Lines (text, JSONL) have only the text (and a pair's second text) to keep; JSONL output from "
+                    + "JSONL input keeps every other field anyway.")
     List<String> keep = new ArrayList<>();
 
     TableFormat inputFormat() {

@@ -3,9 +3,11 @@ package dev.gale.cli;
 import dev.gale.encoder.EmbeddingModel;
 import dev.gale.encoder.PoolingConfig;
 import dev.gale.encoder.model.BuiltinModel;
+import dev.gale.encoder.model.SentenceTransformersConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options that choose and configure a model, shared by every command that runs one. */
+/** Options that choose and configure an embedding model (embed, bench, info). */
 final class ModelOptions {
     @Option(names = {"-m", "--model"}, paramLabel = "<dir|file|alias>",
             description = "Model: a built-in alias (all-minilm-l6-v2, bge-small-en-v1.5), a Hugging Face directory "
@@ -26,22 +28,6 @@ final class ModelOptions {
             description = "Keep the first N dimensions and renormalize (Matryoshka).")
     int dimensions;
 
-    @Option(names = "--max-length", paramLabel = "N",
-            description = "Tokens per text, special tokens included; longer texts are truncated (default: the model's).")
-    int maxLength;
-
-    @Option(names = "--truncate", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Truncate texts longer than the max length (default); --no-truncate stops with an error naming the row instead.")
-    boolean truncate = true;
-
-    @Option(names = "--device", paramLabel = "<cpu|tornado|tornado:BACKEND:N>",
-            description = "Where the encoder runs: cpu (default, pure Java), tornado (TornadoVM's default device) "
-                    + "or a device id from 'gale devices'.")
-    String device = "cpu";
-
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all cores).")
-    int threads;
-
     @Option(names = "--prompt-name", paramLabel = "NAME",
             description = "Prefix every text with the model's prompt NAME (config_sentence_transformers.json, e.g. query); "
                     + "default: the model's default prompt, if it has one.")
@@ -50,8 +36,14 @@ final class ModelOptions {
     @Option(names = "--prompt", paramLabel = "TEXT", description = "Prefix every text with TEXT (e.g. \"query: \"), instead of a named prompt.")
     String prompt;
 
-    /** The prompt text for {@code model}: --prompt, else --prompt-name's, else the model's default (or ""). */
-    String prompt(EmbeddingModel model) {
+    @Mixin
+    RuntimeOptions runtime;
+
+    /**
+     * The prompt text for a model with these sentence-transformers modules: --prompt, else --prompt-name's,
+     * else the model's default (or "").
+     */
+    String prompt(SentenceTransformersConfig st) {
         if (prompt != null && promptName != null) {
             throw new IllegalArgumentException("give --prompt or --prompt-name, not both");
         }
@@ -59,10 +51,19 @@ final class ModelOptions {
             return prompt;
         }
         if (promptName != null) {
-            return model.prompt(promptName);
+            String text = st.prompts().get(promptName);
+            if (text == null) {
+                throw new IllegalArgumentException("prompt name '" + promptName + "' is not one of the model's prompts " + st.prompts().keySet());
+            }
+            return text;
         }
-        String fallback = model.defaultPrompt();
+        String fallback = st.defaultPromptName() == null ? null : st.prompts().get(st.defaultPromptName());
         return fallback == null ? "" : fallback;
+    }
+
+    /** Whether any option that shapes a pooled embedding was given (they mean nothing to sparse or per-token output). */
+    boolean poolingGiven() {
+        return pooling != null || normalize != null || dimensions != 0;
     }
 
     EmbeddingModel.Options toOptions() {
@@ -73,16 +74,8 @@ final class ModelOptions {
         if (dimensions < 0) {
             throw new IllegalArgumentException("--dimensions must be positive, got " + dimensions);
         }
-        if (maxLength < 0 || maxLength == 1) {
-            throw new IllegalArgumentException("--max-length must be at least 2, got " + maxLength);
-        }
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be positive, got " + threads);
-        }
-        if (maxBatchTokens < 0) {
-            throw new IllegalArgumentException("--max-batch-tokens must be positive, got " + maxBatchTokens);
-        }
-        return new EmbeddingModel.Options(pooling, normalize, dimensions, maxLength, threads, maxBatchTokens, device);
+        runtime.check(maxBatchTokens);
+        return new EmbeddingModel.Options(pooling, normalize, dimensions, runtime.maxLength, runtime.threads, maxBatchTokens, runtime.device);
     }
 
     EmbeddingModel load() {

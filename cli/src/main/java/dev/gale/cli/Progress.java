@@ -1,6 +1,6 @@
 package dev.gale.cli;
 
-import dev.gale.arrow.EmbeddingPipeline;
+import dev.gale.arrow.ScoringPipeline;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -15,22 +15,32 @@ import java.util.Locale;
  * that appears after the first two seconds, redrawn in place on a terminal and written as a line every
  * 10 s otherwise; then one summary line.
  */
-final class Progress implements EmbeddingPipeline.Listener, AutoCloseable {
+final class Progress implements ScoringPipeline.Listener, AutoCloseable {
+    /**
+     * How a command's summary reads: its name (the bar's), what it did ("embedded"), and what a null input
+     * gives ("null texts (null embeddings)").
+     */
+    record Words(String task, String done, String nulls) {
+        static final Words EMBED = new Words("embed", "embedded", "null texts (null embeddings)");
+    }
+
     private static final long QUIET_NANOS = 2_000_000_000L;
 
     private final PrintStream err;
     private final boolean enabled;
     private final String unit;
+    private final Words words;
     private long total = -1;
     private final long start = System.nanoTime();
     private ProgressBar bar;
     private long rows;
     private long tokens;
 
-    Progress(PrintStream err, boolean enabled, String unit) {
+    Progress(PrintStream err, boolean enabled, String unit, Words words) {
         this.err = err;
         this.enabled = enabled;
         this.unit = unit;
+        this.words = words;
     }
 
     @Override
@@ -57,7 +67,7 @@ final class Progress implements EmbeddingPipeline.Listener, AutoCloseable {
     private ProgressBar open() {
         boolean terminal = System.console() != null && System.console().isTerminal();
         ProgressBarBuilder builder = new ProgressBarBuilder()
-                .setTaskName("embed")
+                .setTaskName(words.task())
                 .setInitialMax(total)
                 .setUnit(" " + unit, 1)
                 .showSpeed()
@@ -78,15 +88,15 @@ final class Progress implements EmbeddingPipeline.Listener, AutoCloseable {
     }
 
     /** Closes the bar and prints the summary of a finished run. */
-    void finish(EmbeddingPipeline.Summary s) {
+    void finish(ScoringPipeline.Summary s) {
         close();
         if (!enabled) {
             return;
         }
         double wall = s.wallNanos() / 1e9;
-        err.println(String.format(Locale.ROOT, "embedded %,d %s, %,d tokens in %.1f s (%,.0f %s/s, %,.0f tokens/s)",
-                s.rows(), unit, s.tokens(), wall, s.rows() / wall, unit, s.tokens() / wall)
-                + (s.nulls() > 0 ? String.format(Locale.ROOT, ", %,d null texts (null embeddings)", s.nulls()) : "")
+        err.println(String.format(Locale.ROOT, "%s %,d %s, %,d tokens in %.1f s (%,.0f %s/s, %,.0f tokens/s)",
+                words.done(), s.rows(), unit, s.tokens(), wall, s.rows() / wall, unit, s.tokens() / wall)
+                + (s.nulls() > 0 ? String.format(Locale.ROOT, ", %,d %s", s.nulls(), words.nulls()) : "")
                 + (s.truncated() > 0 ? String.format(Locale.ROOT, ", %,d truncated to the max length", s.truncated()) : "")
                 + String.format(Locale.ROOT, "; busy: read %.1f s, tokenize %.1f s, encode %.1f s, write %.1f s; Arrow buffers peak %.0f MB",
                 s.readNanos() / 1e9, s.tokenizeNanos() / 1e9, s.encodeNanos() / 1e9, s.writeNanos() / 1e9, s.peakArrowBytes() / 1e6));

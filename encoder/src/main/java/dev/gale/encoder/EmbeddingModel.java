@@ -191,6 +191,35 @@ public final class EmbeddingModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The last hidden state of every token of a padding-free batch, special (and prompt) tokens included, as
+     * TEI's {@code /embed_all} and sentence-transformers' {@code token_embeddings}: (tokens, hidden) float32
+     * row-major into {@code out}, in the batch's token order, computed in slices of at most the max batch tokens.
+     */
+    public void tokenEmbeddings(TokenBatch batch, MemorySegment out) {
+        long rowBytes = (long) loaded.encoder().hiddenSize() * Float.BYTES;
+        if (out.byteSize() < batch.tokenCount() * rowBytes) {
+            throw new IllegalArgumentException("output holds " + out.byteSize() + " bytes, " + batch.tokenCount() + " tokens need "
+                    + batch.tokenCount() * rowBytes);
+        }
+        int n = batch.sequenceCount();
+        int first = 0;
+        while (first < n) {
+            int end = first + 1;
+            int tokens = batch.length(first);
+            while (end < n && tokens + batch.length(end) <= maxBatchTokens) {
+                tokens += batch.length(end);
+                end++;
+            }
+            if (tokens > 0) {
+                float[] states = encoder.hiddenStates(batch.slice(first, end));   // (tokens, hidden)
+                MemorySegment.copy(states, 0, out, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, batch.start(first) * rowBytes,
+                        states.length);
+            }
+            first = end;
+        }
+    }
+
     /** Pooled on the backend, then the Dense modules, Normalize and Matryoshka truncation here. */
     private void denseEmbed(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
         int hidden = loaded.encoder().hiddenSize();

@@ -26,10 +26,22 @@ public final class FillMask extends EncoderTask {
     /** One prediction: probability, token id, decoded token, filled text. */
     public record Prediction(float score, int token, String tokenStr, String sequence) {}
 
-    /** A text without the mask token; the message names the mask token. */
+    /** A text without the mask token; the message names the mask token, {@link #index()} the text. */
     public static final class NoMaskException extends IllegalArgumentException {
+        private final int index;
+
         public NoMaskException(String message) {
+            this(message, -1);
+        }
+
+        public NoMaskException(String message, int index) {
             super(message);
+            this.index = index;
+        }
+
+        /** The index of the text (or encoding) without a mask in the list given, or -1 if unknown. */
+        public int index() {
+            return index;
         }
     }
 
@@ -90,7 +102,7 @@ public final class FillMask extends EncoderTask {
             masks[s] = java.util.stream.IntStream.range(0, ids.length).filter(t -> ids[t] == maskId).toArray();
             if (masks[s].length == 0) {
                 throw new NoMaskException("text " + s + " has no mask token " + maskToken
-                        + (encodings.get(s).truncated() ? " within the first " + maxLength() + " tokens" : ""));
+                        + (encodings.get(s).truncated() ? " within the first " + maxLength() + " tokens" : ""), s);
             }
         }
         float[] logits = run(encodings, head, masks);

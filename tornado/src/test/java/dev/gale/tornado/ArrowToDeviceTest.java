@@ -1,6 +1,7 @@
 package dev.gale.tornado;
 
 import dev.gale.arrow.EmbeddingPipeline;
+import dev.gale.arrow.ScoringPipeline;
 import dev.gale.arrow.TableFormat;
 import dev.gale.arrow.TokenColumn;
 import dev.gale.encoder.Corpus;
@@ -127,7 +128,7 @@ class ArrowToDeviceTest {
         Path output = dir.resolve("out.arrow");
         long before = slotReads(device.tokenMemory());
         EmbeddingPipeline.Options options = new EmbeddingPipeline.Options("text", List.of(), true, 7, 2, 2);
-        EmbeddingPipeline.Summary summary = EmbeddingPipeline.run(device, input.toString(), TableFormat.TEXT, output.toString(),
+        ScoringPipeline.Summary summary = EmbeddingPipeline.run(device, input.toString(), TableFormat.TEXT, output.toString(),
                 TableFormat.ARROW, options, (rows, tokens) -> {});
         assertEquals(summary.tokens(), slotReads(device.tokenMemory()) - before, "every token read in place from the slots");
 
