@@ -84,7 +84,8 @@ public abstract class EncoderTask implements AutoCloseable {
 
     /** "model M has no H head: why" for a check of {@link TaskHeads}. */
     static String missing(TaskHeads heads, String what) {
-        return "the model has no " + what + " head" + (heads.missing() != null ? " (" + heads.missing() + ")" : "");
+        String has = heads.describe().isEmpty() ? "" : "; it has a " + String.join(" and a ", heads.describe()) + " head";
+        return "the model has no " + what + " head" + (heads.missing() != null ? " (" + heads.missing() + ")" : "") + has;
     }
 
     public int maxLength() {

@@ -66,7 +66,8 @@ public final class FillMask extends EncoderTask {
         this.maskId = id.getAsInt();
         String pad = TokenizerConfig.specialToken(loaded().directory(), "pad_token");
         this.padId = pad == null ? -1 : tokenizer().tokenToId(pad).orElse(-1);
-        this.cleanUp = TokenizerConfig.cleanUpTokenizationSpaces(loaded().directory());
+        // transformers 5.18 skips clean_up_tokenization for BPE tokenizers (it would strip real spaces before punctuation)
+        this.cleanUp = TokenizerConfig.cleanUpTokenizationSpaces(loaded().directory()) && !tokenizer().modelType().equals("BPE");
     }
 
     public static FillMask load(String model) {

@@ -60,6 +60,15 @@ public final class Families {
      * stripped), for the {@code encoder} built from them.
      */
     public static TaskHeads heads(HfConfig config, Map<String, Tensor> tensors, String source, Encoder encoder) {
+        try {
+            return wireHeads(config, tensors, source, encoder);
+        } catch (ModelLoadException e) {
+            // the encoder is whole: embeddings and hidden states still work; the task that needs the head says why not
+            return TaskHeads.none(e.getMessage());
+        }
+    }
+
+    private static TaskHeads wireHeads(HfConfig config, Map<String, Tensor> tensors, String source, Encoder encoder) {
         Family family = of(config);
         for (String prefix : family.weightPrefixes(config.modelType())) {
             if (tensors.keySet().stream().anyMatch(k -> k.startsWith(prefix))) {

@@ -366,6 +366,11 @@ public final class Tokenizer {
         return decoder == null ? String.join(" ", tokens) : decoder.decode(tokens);
     }
 
+    /** The tokenizer model's type as tokenizer.json names it: "WordPiece", "BPE", "Unigram" or "WordLevel". */
+    public String modelType() {
+        return model.getClass().getSimpleName();
+    }
+
     /** The tokenizer model's unknown-token id, or -1. */
     public int unkId() {
         return model.unkId();
