@@ -40,15 +40,21 @@ public class HeadsTest {
 
     /** The head fixture {@code name}, assembled under {@code tmp}, on the backend {@code options} name, against its reference. */
     public static void check(String name, Path tmp, EncoderTask.Options options) throws Exception {
-        Path dir = HeadFixtures.assemble(name, tmp.resolve(name));
-        List<JsonNode> records = HeadFixtures.records(name);
-        switch (HeadFixtures.task(name)) {
+        verify(name, HeadFixtures.assemble(name, tmp.resolve(name)), HeadFixtures.records(name), HeadFixtures.task(name), options);
+    }
+
+    /**
+     * The checkpoint in {@code dir} against {@code records} (expected.jsonl.gz's format, reference/README.md "Task
+     * heads") for {@code task} (task.txt's: text-classification, token-classification, fill-mask, rerank, sparse).
+     */
+    public static void verify(String name, Path dir, List<JsonNode> records, String task, EncoderTask.Options options) {
+        switch (task) {
             case "text-classification" -> classification(name, dir, records, options);
             case "token-classification" -> tokens(name, dir, records, options);
             case "fill-mask" -> fillMask(name, dir, records, options);
             case "rerank" -> rerank(name, dir, records, options);
             case "sparse" -> sparse(name, dir, records, options);
-            default -> throw new AssertionError(name + ": unknown task " + HeadFixtures.task(name));
+            default -> throw new AssertionError(name + ": unknown task " + task);
         }
     }
 
