@@ -62,6 +62,20 @@ final class BenchCommand implements Callable<Integer> {
             + "in file order, and sorted by length. Needs the bench module on the class path, which ./gale adds from a source checkout.")
     boolean onnxruntime;
 
+    /**
+     * The settings every row ran under (one JVM runs them all): the collector, whether JVMCI is on (TornadoVM's
+     * flags, which the launcher adds only for runs with a TornadoVM device), and the heap limit.
+     */
+    static String jvmSettings() {
+        String gc = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).collect(java.util.stream.Collectors.joining(", "));
+        List<String> args = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        boolean jvmci = args.contains("-XX:+EnableJVMCI");
+        return String.format(Locale.ROOT, "Java %s, collectors %s, %s, max heap %,d MiB", Runtime.version(), gc,
+                jvmci ? "JVMCI on (TornadoVM's flags, without its -XX:+UseParallelGC)" : "no TornadoVM flags",
+                Runtime.getRuntime().maxMemory() >> 20);
+    }
+
     /** {@code device} is the device's own measure of the timed passes: null for the CPU. */
     record Result(String device, String name, long tokens, int batches, double seconds, double[] batchMillis, DeviceTime deviceTime) {
         double tokensPerSecond() {
@@ -127,6 +141,7 @@ final class BenchCommand implements Callable<Integer> {
                         r.tokensPerSecond() / naive.tokensPerSecond(), r.tokensPerSecond() / sorted.tokensPerSecond());
             }
         }
+        System.out.println("JVM: " + jvmSettings());
         System.err.println("bench: MS/BATCH is the median wall time per batch. TRANSFER, KERNELS: mean ms per batch as the device "
                 + "measured them (host<->device copies; kernels); - for the CPU and ONNX Runtime, which have neither.");
         writeChart(results, texts.size());
