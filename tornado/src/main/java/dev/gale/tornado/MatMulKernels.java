@@ -92,7 +92,7 @@ public final class MatMulKernels {
     }
 
     /** The activation of code {@code activation} at v, computed as the CPU backend's scalar controls do. */
-    private static float activate(float v, int activation) {
+    static float activate(float v, int activation) {
         float r = v;
         if (activation == GELU) {
             r = 0.5f * v * (1f + erf(v * 0.70710678f));

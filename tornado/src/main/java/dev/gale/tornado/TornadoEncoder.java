@@ -7,6 +7,7 @@ import dev.gale.encoder.TokenBatch;
 import dev.gale.encoder.TokenMemory;
 import dev.gale.encoder.cpu.PositionBiases;
 import dev.gale.encoder.nn.Activation;
+import dev.gale.encoder.nn.Head;
 import dev.gale.encoder.nn.Embeddings;
 import dev.gale.encoder.nn.Encoder;
 import dev.gale.encoder.nn.EncoderLayer;
@@ -14,6 +15,7 @@ import dev.gale.encoder.nn.LayerNorm;
 import dev.gale.encoder.nn.Linear;
 import dev.gale.encoder.nn.PositionBias;
 import dev.gale.encoder.nn.SelfAttention;
+import uk.ac.manchester.tornado.api.DataRange;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -45,8 +47,9 @@ import java.util.function.Consumer;
 
 /**
  * The whole encoder on a TornadoVM device, any recipe the CPU backend runs, built once per model, batch
- * capacity and pooling: weights go to the device on the first run only, activations stay there between
- * layers, and only the pooled vectors (or, for {@link #hiddenStates}, the last hidden states) come back.
+ * capacity and pooling (or task head): weights go to the device on the first run only, activations stay there
+ * between layers, and only the pooled vectors, a head's output rows (or, for {@link #hiddenStates}, the last
+ * hidden states) come back.
  * <pre>
  *   input graph k (one per {@link InputSlot}): ids, offsets of slot k -> device copy
  *   encoder graph: index (per-token sequence start, length and position id, from the offsets)
@@ -58,6 +61,10 @@ import java.util.function.Consumer;
  *          f = act(a·Wi) or gate(a·Wi)                 f = act(n·Wi) or gate(n·Wi)
  *          x = LN(f·Wout + a)                          x = f·Wout + a
  *     -> final norm (if any) -> pool (CLS / mean / max, Matryoshka, normalize) -> host: pooled (S, D)
+ *                           or head: gather R rows (first token / mean per sequence, named rows, or x itself)
+ *                             -> per step: y = act(y·W + b) or LN(y) -> host: R output rows (R, O)
+ *                             SPLADE: the steps but the last over every token, then the last Linear fused with
+ *                             SpladePooling -> host: (S, V)
  *   T tokens (at most the capacity), S sequences, E embedding size, H hidden, W attention width (NH heads * D),
  *   I intermediate (2I out of Wi when gated)
  * </pre>
@@ -78,6 +85,12 @@ final class TornadoEncoder implements EncoderBackend {
     static final int PIPELINE_SLOTS = 3;
     /** Sequences per pipeline slot: the pipeline's default rows per batch. */
     static final int SLOT_SEQUENCES = 512;
+    /**
+     * Floats in each of a head's device buffers, at most: a run takes no more head rows than fit (128 MiB a buffer).
+     * Fill-mask's (named rows, vocabulary) logits at BERT's vocabulary of 30522 are then 1099 rows a run, SPLADE's
+     * (sequences, vocabulary) output 1099 sequences a run; the (tokens, vocabulary) logits are never held.
+     */
+    static final long HEAD_FLOATS = 1L << 25;
 
     private final Encoder model;
     private final int hidden, embeddingSize;
@@ -86,6 +99,7 @@ final class TornadoEncoder implements EncoderBackend {
     private final int capacity;        // tokens per run
     private final int maxSequenceLength;
     private final int maxKeys;         // the longest sequence a run can hold
+    private final long headFloats;     // HEAD_FLOATS, or less in tests that make runs short
 
     // weights, sent once
     private final FloatArray word, position, tokenType;   // (V, E), (P, E) or a stand-in, (types, E) or one zero row
@@ -101,6 +115,7 @@ final class TornadoEncoder implements EncoderBackend {
     private final BlockingQueue<InputSlot> free = new ArrayBlockingQueue<>(PIPELINE_SLOTS);
     private final IntArray ids, offsets;
     private final IntArray size = new IntArray(5);
+    private final IntArray headRows = new IntArray(1);   // {R}: a head's input rows in this run, what its matmuls read as M
     private final IntArray types, tokenStart, tokenLength, positionIds, seqStart, seqLength;
     // activations, on the device
     private final FloatArray x, a, n, e;   // (T, H); n only pre-norm, e (T, E) only projected
@@ -111,8 +126,13 @@ final class TornadoEncoder implements EncoderBackend {
     private final KernelContext kernelContext = new KernelContext();
 
     private final Map<PoolingConfig, Plan> plans = new HashMap<>();
+    private final Map<Head, HeadPlan> headPlans = new IdentityHashMap<>();
+    private final Map<Head.Step, DeviceStep> headSteps = new IdentityHashMap<>();   // each step's weights laid out once
     private Plan statesPlan;
     private long transferNanos, kernelNanos;
+    private long profiledBytesToHost;   // what the plans' runs copied back, as TornadoVM's profiler counted it
+    private long onDemandBytesToHost;   // what the head plans' on-demand copies brought back
+    private int statesRuns, headRuns;
 
     /** A LayerNorm as the norm kernels read it: weight and bias (zeros when it has none), (H). */
     private record DeviceNorm(FloatArray weight, FloatArray bias, float eps) {
@@ -143,17 +163,46 @@ final class TornadoEncoder implements EncoderBackend {
                                DeviceLinear ffnIn, DeviceLinear ffnOut, FloatArray cos, FloatArray sin, int biasMode,
                                FloatArray byDistance, FloatArray posKey, FloatArray posQuery, IntArray relIndex) {}
 
-    /** A compiled plan (input graphs, then the encoder graph) and the grids that are resized per batch. */
-    private record Plan(TornadoExecutionPlan execution, FloatArray pooled, List<MatMulGrid> matmulGrids, List<Sized> grids) {}
+    /**
+     * A compiled plan (input graphs, then the encoder graph) and the grids that are resized per batch; {@code out} is
+     * what comes back: the pooled vectors, a head's output, or the last hidden states.
+     */
+    private record Plan(TornadoExecutionPlan execution, FloatArray out, List<MatMulGrid> matmulGrids, List<Sized> grids) {}
 
-    /** The grid of a matmul task with {@code columns} outputs. */
-    private record MatMulGrid(WorkerGrid1D grid, int columns) {}
+    /**
+     * A head's plan: the encoder then the head; of its output buffer only the rows a run fills come back.
+     *
+     * @param rowCapacity      head input rows a run holds (gathered rows, tokens, or named rows)
+     * @param sequenceCapacity sequences a run holds: rowCapacity for a FIRST or MEAN head, SPLADE's output rows, or the capacity
+     * @param selected         the named rows of a run, run-local token indices (rowCapacity), for a SELECTED head
+     */
+    private record HeadPlan(Head head, Plan plan, int rowCapacity, int sequenceCapacity, IntArray selected) {}
 
-    /** A grid of {@code perToken} work-items per token plus {@code perSequence} per sequence. */
-    private record Sized(WorkerGrid1D grid, int perToken, int perSequence) {}
+    /** A head step as the device runs it: a Linear and its activation code, or a LayerNorm; {@code width} output features. */
+    private record DeviceStep(DeviceLinear linear, int activation, DeviceNorm norm, int width) {
+        static DeviceStep of(Head.Step step) {
+            return switch (step) {
+                case Head.Step.Dense d -> new DeviceStep(DeviceLinear.of(d.linear()), d.activation() == null ? MatMulKernels.NONE
+                        : code(d.activation()), null, d.outputSize());
+                case Head.Step.Norm nm -> new DeviceStep(null, MatMulKernels.NONE, DeviceNorm.of(nm.norm()), nm.outputSize());
+            };
+        }
+    }
+
+    /** The grid of a matmul task with {@code columns} outputs, over the tokens or over the head's rows. */
+    private record MatMulGrid(WorkerGrid1D grid, int columns, boolean headRows) {}
+
+    /** A grid of {@code perToken} work-items per token plus {@code perSequence} per sequence plus {@code perHeadRow} per head row. */
+    private record Sized(WorkerGrid1D grid, int perToken, int perSequence, int perHeadRow) {}
 
     TornadoEncoder(Encoder model, TornadoDevice device, int capacity) {
+        this(model, device, capacity, HEAD_FLOATS);
+    }
+
+    /** With {@code headFloats} floats at most in each head buffer (tests make it small, so that a batch takes several runs). */
+    TornadoEncoder(Encoder model, TornadoDevice device, int capacity, long headFloats) {
         this.model = model;
+        this.headFloats = headFloats;
         this.hidden = model.hiddenSize();
         this.device = device;
         this.capacity = capacity;
@@ -312,8 +361,9 @@ final class TornadoEncoder implements EncoderBackend {
         return plans.computeIfAbsent(pooling, this::build);
     }
 
-    /** The tasks of one plan as they are added: the graph, its grids and the grids resized per batch. */
+    /** The tasks of one plan as they are added: the input graphs, the encoder graph, its grids and the grids resized per batch. */
     private final class Tasks {
+        final List<ImmutableTaskGraph> inputs = new ArrayList<>();
         final TaskGraph graph = new TaskGraph("encoder");
         final GridScheduler scheduler = new GridScheduler();
         final List<MatMulGrid> matmulGrids = new ArrayList<>();
@@ -321,13 +371,24 @@ final class TornadoEncoder implements EncoderBackend {
 
         /** A task with {@code perToken} work-items per token (and {@code perSequence} per sequence), work-groups of {@code local}. */
         void sized(String task, int local, int perToken, int perSequence) {
-            grids.add(new Sized(grid(scheduler, "encoder." + task, local), perToken, perSequence));
+            sized(task, local, perToken, perSequence, 0);
         }
 
-        /** out = in · W + b, then the activation of {@code activation}. */
+        /** A task with work-items per token, per sequence and per head row, work-groups of {@code local}. */
+        void sized(String task, int local, int perToken, int perSequence, int perHeadRow) {
+            grids.add(new Sized(grid(scheduler, "encoder." + task, local), perToken, perSequence, perHeadRow));
+        }
+
+        /** out = in · W + b, then the activation of {@code activation}, over the tokens. */
         void matmul(String task, FloatArray in, DeviceLinear w, FloatArray out, int activation) {
-            graph.task(task, MatMulKernels::matmul, kernelContext, in, w.weight(), w.bias(), out, size, w.in(), w.out(), activation);
-            matmulGrids.add(new MatMulGrid(grid(scheduler, "encoder." + task, MatMulKernels.TS * MatMulKernels.TS), w.out()));
+            matmul(task, in, w, out, activation, false);
+        }
+
+        /** The same over the tokens, or with {@code overHeadRows} over the head's R rows. */
+        void matmul(String task, FloatArray in, DeviceLinear w, FloatArray out, int activation, boolean overHeadRows) {
+            graph.task(task, MatMulKernels::matmul, kernelContext, in, w.weight(), w.bias(), out, overHeadRows ? headRows : size, w.in(),
+                    w.out(), activation);
+            matmulGrids.add(new MatMulGrid(grid(scheduler, "encoder." + task, MatMulKernels.TS * MatMulKernels.TS), w.out(), overHeadRows));
         }
 
         /** x = norm(x + residual), or norm(x) without a residual; {@code width} features per row. */
@@ -335,6 +396,12 @@ final class TornadoEncoder implements EncoderBackend {
             graph.task(task, NormKernels::addLayerNorm, kernelContext, x, residual == null ? none : residual, norm.weight(), norm.bias(),
                     norm.eps(), width, residual == null ? 0 : 1);
             sized(task, NormKernels.LOCAL, NormKernels.LOCAL, 0);
+        }
+
+        /** x = norm(x) over the head's R rows of {@code width} features. */
+        void headNorm(String task, FloatArray x, DeviceNorm norm, int width) {
+            graph.task(task, NormKernels::addLayerNorm, kernelContext, x, none, norm.weight(), norm.bias(), norm.eps(), width, 0);
+            sized(task, NormKernels.LOCAL, 0, 0, NormKernels.LOCAL);
         }
 
         /** out = norm(x), x unchanged. */
@@ -347,6 +414,15 @@ final class TornadoEncoder implements EncoderBackend {
         void add(String task, FloatArray x, FloatArray residual) {
             graph.task(task, NormKernels::add, kernelContext, x, residual, size, hidden);
             sized(task, EmbeddingKernels.LOCAL, hidden, 0);
+        }
+
+        /** The compiled plan: the input graphs, then the encoder graph with what was added to it; {@code out} comes back. */
+        Plan plan(FloatArray out) {
+            List<ImmutableTaskGraph> all = new ArrayList<>(inputs);
+            all.add(graph.snapshot());
+            TornadoExecutionPlan execution = new TornadoExecutionPlan(all.toArray(ImmutableTaskGraph[]::new))
+                    .withGridScheduler(scheduler).withDevice(device).withProfiler(ProfilerMode.SILENT);
+            return new Plan(execution, out, matmulGrids, grids);
         }
     }
 
@@ -368,16 +444,108 @@ final class TornadoEncoder implements EncoderBackend {
                         + " pooling needs --device cpu");
             };
         }
-        FloatArray pooled = pooling != null ? new FloatArray(capacity * dims) : null;
+        Tasks tasks = encoder();
+        if (pooling == null) {
+            tasks.graph.transferToHost(DataTransferMode.EVERY_EXECUTION, x);
+            return tasks.plan(x);
+        }
+        FloatArray pooled = new FloatArray(capacity * dims);
+        tasks.sized("pool", EmbeddingKernels.LOCAL, 0, 1);
+        tasks.graph.task("pool", EmbeddingKernels::pool, kernelContext, x, pooled, seqStart, seqLength, size, hidden, dims, mode,
+                        pooling.normalize() ? 1 : 0)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
+        return tasks.plan(pooled);
+    }
 
-        List<ImmutableTaskGraph> graphs = new ArrayList<>();
+    /**
+     * The plan that runs {@code head} after the encoder: its input rows gathered into a buffer (a TOKENS head reads x
+     * itself), each step into the next buffer (a LayerNorm in place), SPLADE's last Linear fused with its pooling. The
+     * output comes back on demand, only the rows a run fills. Device memory beyond the encoder's: the head's weights,
+     * and each buffer at most {@link #headFloats} floats: (R, H) gathered, (R, O) per Linear, SPLADE's (S, V), R and S
+     * being the row and sequence capacities this bound gives (at most the token capacity).
+     */
+    private HeadPlan buildHead(Head head) {
+        if (head.inputSize() != hidden) {
+            throw new IllegalArgumentException("the head reads " + head.inputSize() + " features, the encoder gives " + hidden);
+        }
+        boolean splade = head.reduce() != Head.Reduce.NONE;
+        List<Head.Step> steps = head.steps();
+        if (splade) {
+            if (!(steps.getLast() instanceof Head.Step.Dense)) {
+                throw new IllegalArgumentException("the TornadoVM backend fuses SPLADE pooling into the head's last Linear; "
+                        + "a head that ends in a LayerNorm needs --device cpu");
+            }
+            steps = steps.subList(0, steps.size() - 1);
+        }
+        int widest = hidden;
+        for (Head.Step s : steps) {
+            widest = Math.max(widest, s.outputSize());
+        }
+        int rowCapacity = (int) Math.min(capacity, Math.max(1, headFloats / widest));
+        int sequenceCapacity = switch (head.input()) {
+            case FIRST, MEAN -> rowCapacity;
+            default -> splade ? (int) Math.min(capacity, Math.max(1, headFloats / head.outputSize())) : capacity;
+        };
+        IntArray selected = head.input() == Head.Input.SELECTED ? new IntArray(rowCapacity) : noIndex;
+
+        // the head's weights, laid out once (a step two heads share, as fill-mask's and SPLADE's, once) and sent on the first run
+        List<DeviceStep> prepared = new ArrayList<>();
+        List<Object> weights = new ArrayList<>();
+        for (Head.Step s : head.steps()) {
+            DeviceStep d = headSteps.computeIfAbsent(s, DeviceStep::of);
+            prepared.add(d);
+            weights.add(d.linear() != null ? d.linear().weight() : d.norm().weight());
+            weights.add(d.linear() != null ? d.linear().bias() : d.norm().bias());
+        }
+
+        Tasks tasks = encoder();
+        TaskGraph graph = tasks.graph;
+        graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, weights.toArray())
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, headRows, selected);
+        FloatArray current = x;
+        if (head.input() != Head.Input.TOKENS) {
+            int mode = switch (head.input()) {
+                case FIRST -> HeadKernels.FIRST;
+                case MEAN -> HeadKernels.MEAN;
+                default -> HeadKernels.SELECTED;
+            };
+            current = new FloatArray(rowCapacity * hidden);
+            graph.task("head_input", HeadKernels::gather, kernelContext, x, current, seqStart, seqLength, selected, headRows, hidden, mode);
+            tasks.sized("head_input", EmbeddingKernels.LOCAL, 0, 0, hidden);
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            DeviceStep d = prepared.get(i);
+            if (d.linear() != null) {
+                FloatArray y = new FloatArray(rowCapacity * d.width());
+                tasks.matmul("head_" + i, current, d.linear(), y, d.activation(), true);
+                current = y;
+            } else {
+                tasks.headNorm("head_" + i, current, d.norm(), d.width());
+            }
+        }
+        if (splade) {
+            DeviceStep d = prepared.getLast();
+            DeviceLinear l = d.linear();
+            FloatArray pooled = new FloatArray(sequenceCapacity * l.out());
+            int tiles = (l.out() + MatMulKernels.TS - 1) / MatMulKernels.TS;
+            graph.task("head_splade", HeadKernels::splade, kernelContext, current, l.weight(), l.bias(), pooled, seqStart, seqLength, size,
+                    l.in(), l.out(), d.activation(), head.reduce() == Head.Reduce.SPLADE_SUM ? 1 : 0);
+            tasks.sized("head_splade", MatMulKernels.TS * MatMulKernels.TS, 0, tiles * MatMulKernels.TS * MatMulKernels.TS);
+            current = pooled;
+        }
+        graph.transferToHost(DataTransferMode.UNDER_DEMAND, current);
+        return new HeadPlan(head, tasks.plan(current), rowCapacity, sequenceCapacity, selected);
+    }
+
+    /** A plan's tasks up to the last hidden states in x: the input graphs, the embeddings, the layers, the final norm. */
+    private Tasks encoder() {
         Tasks tasks = new Tasks();
         TaskGraph graph = tasks.graph;
         for (InputSlot slot : slots) {
             int slotTokens = slot.deviceIds.getSize();
             int slotSequences = slot.deviceOffsets.getSize() - 1;
             String name = "input" + slot.index;
-            graphs.add(new TaskGraph(name)
+            tasks.inputs.add(new TaskGraph(name)
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, slot.deviceIds, slot.deviceOffsets)
                     .task("load", EmbeddingKernels::load, slot.deviceIds, slot.deviceOffsets, ids, offsets, slotTokens, slotSequences,
                             Math.max(slotTokens, slotSequences + 1))
@@ -463,18 +631,7 @@ final class TornadoEncoder implements EncoderBackend {
         if (finalNorm != null) {
             tasks.norm("final_norm", x, null, finalNorm, hidden);
         }
-        if (pooling != null) {
-            tasks.sized("pool", EmbeddingKernels.LOCAL, 0, 1);
-            graph.task("pool", EmbeddingKernels::pool, kernelContext, x, pooled, seqStart, seqLength, size, hidden, dims, mode,
-                            pooling.normalize() ? 1 : 0)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, pooled);
-        } else {
-            graph.transferToHost(DataTransferMode.EVERY_EXECUTION, x);
-        }
-        graphs.add(graph.snapshot());
-        TornadoExecutionPlan execution = new TornadoExecutionPlan(graphs.toArray(ImmutableTaskGraph[]::new))
-                .withGridScheduler(tasks.scheduler).withDevice(device).withProfiler(ProfilerMode.SILENT);
-        return new Plan(execution, pooled, tasks.matmulGrids, tasks.grids);
+        return tasks;
     }
 
     private FloatArray orNone(FloatArray array) {
@@ -492,9 +649,9 @@ final class TornadoEncoder implements EncoderBackend {
     public synchronized void embed(TokenBatch batch, PoolingConfig pooling, MemorySegment out) {
         Plan plan = plan(pooling);
         long rowBytes = 4L * pooling.outputSize(hidden);
-        forEachRun(batch, (first, run) -> {
-            run(run, plan);
-            MemorySegment.copy(plan.pooled().getSegment(), 0, out, first * rowBytes, run.sequenceCount() * rowBytes);
+        forEachRun(batch, capacity, capacity, null, 0, (first, run) -> {
+            run(run, plan, 0);
+            MemorySegment.copy(plan.out().getSegment(), 0, out, first * rowBytes, run.sequenceCount() * rowBytes);
         });
     }
 
@@ -505,37 +662,143 @@ final class TornadoEncoder implements EncoderBackend {
             statesPlan = build(null);
         }
         float[] states = new float[batch.tokenCount() * hidden];
-        forEachRun(batch, (first, run) -> {
-            run(run, statesPlan);
+        forEachRun(batch, capacity, capacity, null, 0, (first, run) -> {
+            run(run, statesPlan, 0);
+            statesRuns++;
             int at = batch.start(first) - batch.start(0);
             MemorySegment.copy(x.getSegment(), ValueLayout.JAVA_FLOAT, 0, states, at * hidden, run.tokenCount() * hidden);
         });
         return states;
     }
 
+    /**
+     * Runs the encoder, then {@code head}, on the device, and brings back only the head's output rows. The head's plan
+     * (its weights laid out, its kernels compiled) is made the first time the head runs and kept for that head.
+     */
+    @Override
+    public synchronized void head(TokenBatch batch, Head head, int[] selected, MemorySegment out) {
+        HeadPlan hp = headPlans.computeIfAbsent(head, this::buildHead);
+        Plan plan = hp.plan();
+        int sequences = batch.sequenceCount();
+        int tokens = batch.tokenCount();
+        int width = head.outputSize();
+        boolean named = head.input() == Head.Input.SELECTED;
+        if (named && selected == null) {
+            throw new IllegalArgumentException("a head over named rows needs the rows");
+        }
+        int rows = head.outputRows(sequences, tokens, selected == null ? 0 : selected.length);
+        long rowBytes = 4L * width;
+        if (out.byteSize() < rows * rowBytes) {
+            throw new IllegalArgumentException("output holds " + out.byteSize() + " bytes, the head writes " + rows * rowBytes);
+        }
+        int base = batch.start(0);
+        boolean everyToken = head.input() == Head.Input.TOKENS;
+        int maxTokens = everyToken ? Math.min(capacity, hp.rowCapacity()) : capacity;
+        int[] perSequence = named ? namedPerSequence(batch, selected) : null;
+        forEachRun(batch, maxTokens, hp.sequenceCapacity(), perSequence, hp.rowCapacity(), (first, run) -> {
+            int from = batch.start(first) - base;   // the run's first token in the batch
+            int runTokens = run.tokenCount();
+            if (named) {
+                // the named rows of this run, in the caller's order, each written to its own output row
+                int[] at = new int[hp.rowCapacity()];
+                int count = 0;
+                for (int k = 0; k < selected.length; k++) {
+                    if (selected[k] >= from && selected[k] < from + runTokens) {
+                        hp.selected().set(count, selected[k] - from);
+                        at[count++] = k;
+                    }
+                }
+                if (count == 0) {
+                    return;
+                }
+                fetch(run, hp, count, count * width);
+                for (int j = 0; j < count; j++) {
+                    MemorySegment.copy(plan.out().getSegment(), j * rowBytes, out, at[j] * rowBytes, rowBytes);
+                }
+                return;
+            }
+            int inputRows = everyToken ? runTokens : run.sequenceCount();
+            int outputRows = head.reduce() != Head.Reduce.NONE ? run.sequenceCount() : inputRows;
+            fetch(run, hp, inputRows, outputRows * width);
+            long at = everyToken && head.reduce() == Head.Reduce.NONE ? from : first;
+            MemorySegment.copy(plan.out().getSegment(), 0, out, at * rowBytes, outputRows * rowBytes);
+        });
+    }
+
+    /** Runs {@code hp}'s plan over {@code run} with R = {@code inputRows} and copies the first {@code floats} of its output back. */
+    private void fetch(TokenBatch run, HeadPlan hp, int inputRows, long floats) {
+        TornadoExecutionResult result = run(run, hp.plan(), inputRows);
+        // an on-demand copy is not in the run's profile: it is counted here, and timed on the host (it returns when done)
+        long start = System.nanoTime();
+        result.transferToHost(new DataRange(hp.plan().out()).withSize(floats));
+        transferNanos += System.nanoTime() - start;
+        onDemandBytesToHost += 4 * floats;
+        headRuns++;
+    }
+
+    /** How many of the named rows (tokens counted from the batch's first) lie in each sequence; each must lie in the batch. */
+    private static int[] namedPerSequence(TokenBatch batch, int[] selected) {
+        int[] counts = new int[batch.sequenceCount()];
+        for (int r : selected) {
+            if (r < 0 || r >= batch.tokenCount()) {
+                throw new IllegalArgumentException("selected row " + r + " is outside the batch's " + batch.tokenCount() + " tokens");
+            }
+            counts[sequenceOf(batch, batch.start(0) + r)]++;
+        }
+        return counts;
+    }
+
+    /** The sequence of {@code batch} that holds token {@code token} (counted as the batch's offsets count). */
+    private static int sequenceOf(TokenBatch batch, int token) {
+        int lo = 0;
+        int hi = batch.sequenceCount() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (batch.start(mid) <= token) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
     private interface RunConsumer {
         void accept(int firstSequence, TokenBatch run);
     }
 
-    /** {@code batch} cut into runs of as many sequences as fit the capacity (EmbeddingModel already cuts batches to the token budget). */
-    private void forEachRun(TokenBatch batch, RunConsumer consumer) {
+    /**
+     * {@code batch} cut into runs of as many sequences as fit: at most {@code maxTokens} tokens and {@code maxSequences}
+     * sequences, and with {@code rows} (named rows per sequence, or null) at most {@code maxRows} of them. EmbeddingModel
+     * and EncoderTask already cut batches to the token budget, so a batch is usually one run.
+     */
+    private void forEachRun(TokenBatch batch, int maxTokens, int maxSequences, int[] rows, int maxRows, RunConsumer consumer) {
         int first = 0;
         while (first < batch.sequenceCount()) {
             int end = first;
             int tokens = 0;
-            while (end < batch.sequenceCount() && end - first < capacity && tokens + batch.length(end) <= capacity) {
+            int named = 0;
+            while (end < batch.sequenceCount() && end - first < maxSequences && tokens + batch.length(end) <= maxTokens
+                    && (rows == null || named + rows[end] <= maxRows)) {
                 tokens += batch.length(end);
+                named += rows == null ? 0 : rows[end];
                 end++;
             }
             if (end == first) {
-                throw new IllegalArgumentException("a sequence of " + batch.length(first) + " tokens exceeds the device capacity of " + capacity);
+                if (batch.length(first) > maxTokens) {
+                    throw new IllegalArgumentException("a sequence of " + batch.length(first) + " tokens exceeds the device capacity of "
+                            + maxTokens);
+                }
+                throw new IllegalArgumentException("a sequence names " + rows[first] + " rows for the head, more than the device's "
+                        + maxRows + " a run");
             }
             consumer.accept(first, batch.slice(first, end));
             first = end;
         }
     }
 
-    private void run(TokenBatch batch, Plan plan) {
+    /** Runs {@code plan} over {@code batch}, {@code headRowCount} rows for a head (0 otherwise); returns the encoder graph's result. */
+    private TornadoExecutionResult run(TokenBatch batch, Plan plan, int headRowCount) {
         int tokens = batch.tokenCount();
         int sequences = batch.sequenceCount();
         for (int s = 0; s < sequences; s++) {
@@ -586,16 +849,21 @@ final class TornadoEncoder implements EncoderBackend {
         size.set(2, tokenBase);
         size.set(3, sequenceBase);
         size.set(4, hasTypes ? 1 : 0);
+        headRows.set(0, headRowCount);
         for (MatMulGrid m : plan.matmulGrids()) {
-            m.grid().setGlobalWork(Math.max(1, MatMulKernels.globalSize(Math.max(tokens, 1), m.columns())), 1, 1);
+            int rows = m.headRows() ? headRowCount : tokens;
+            m.grid().setGlobalWork(Math.max(1, MatMulKernels.globalSize(Math.max(rows, 1), m.columns())), 1, 1);
         }
         for (Sized sized : plan.grids()) {
             long local = sized.grid().getLocalWork()[0];
-            long items = Math.max(1, (long) tokens * sized.perToken() + (long) sequences * sized.perSequence());
+            long items = Math.max(1, (long) tokens * sized.perToken() + (long) sequences * sized.perSequence()
+                    + (long) headRowCount * sized.perHeadRow());
             sized.grid().setGlobalWork((items + local - 1) / local * local, 1, 1);
         }
         account(plan.execution().withGraph(slot.index).execute());
-        account(plan.execution().withGraph(slots.size()).execute());
+        TornadoExecutionResult result = plan.execution().withGraph(slots.size()).execute();
+        account(result);
+        return result;
     }
 
     /** Adds a run's transfer and kernel time, as TornadoVM's profiler measured them on the device. */
@@ -604,12 +872,23 @@ final class TornadoEncoder implements EncoderBackend {
         if (profile != null) {
             transferNanos += Math.max(0, profile.getDeviceWriteTime()) + Math.max(0, profile.getDeviceReadTime());
             kernelNanos += Math.max(0, profile.getDeviceKernelTime());
+            profiledBytesToHost += Math.max(0, profile.getTotalBytesCopyOut());
         }
     }
 
     @Override
     public synchronized DeviceTime deviceTime() {
         return new DeviceTime(transferNanos, kernelNanos);
+    }
+
+    /**
+     * What the device has done since it opened: bytes the plans' runs copied back (TornadoVM's profiler), bytes the head
+     * plans' on-demand copies brought back, runs of the hidden-states plan and of head plans.
+     */
+    record Counters(long profiledBytesToHost, long onDemandBytesToHost, int statesRuns, int headRuns) {}
+
+    synchronized Counters counters() {
+        return new Counters(profiledBytesToHost, onDemandBytesToHost, statesRuns, headRuns);
     }
 
     /** The pipeline slot that {@code batch} lies in (its ids where the slot's start, its offsets inside the slot's), or null. */
@@ -632,6 +911,9 @@ final class TornadoEncoder implements EncoderBackend {
         if (statesPlan != null) {
             all.add(statesPlan);
         }
+        for (HeadPlan h : headPlans.values()) {
+            all.add(h.plan());
+        }
         for (Plan p : all) {
             try {
                 p.execution().close();
@@ -640,6 +922,7 @@ final class TornadoEncoder implements EncoderBackend {
             }
         }
         plans.clear();
+        headPlans.clear();
         statesPlan = null;
     }
 }

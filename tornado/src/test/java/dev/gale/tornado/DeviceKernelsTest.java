@@ -36,7 +36,7 @@ class DeviceKernelsTest {
 
     @ParameterizedTest(name = "M={0} K={1} N={2} {3}")
     @CsvSource({"37, 40, 50, NONE", "1, 384, 1152, NONE", "64, 384, 1536, GELU", "200, 1536, 384, NONE", "37, 40, 50, GELU_TANH",
-            "37, 40, 50, RELU", "37, 40, 50, SILU"})
+            "37, 40, 50, RELU", "37, 40, 50, SILU", "37, 40, 50, TANH"})
     void matmulMatchesTheScalarControl(int m, int k, int n, String activation) throws Exception {
         Random random = new Random(m * 31L + n);
         float[] a = random(random, m * k);
