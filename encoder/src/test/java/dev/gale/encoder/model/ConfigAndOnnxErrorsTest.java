@@ -57,7 +57,7 @@ class ConfigAndOnnxErrorsTest {
         Path act = config(BERT.formatted("").replace("\"gelu\"", "\"mish\""));
         e = assertThrows(ModelLoadException.class, () -> new Bert().build(HfConfig.read(act), none));
         assertEquals(act + ": hidden_act 'mish' is not supported (expected one of gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, "
-                + "relu, silu, swish)", e.getMessage());
+                + "relu, silu, swish, tanh)", e.getMessage());
 
         Path missing = config("{\"model_type\": \"bert\"}");
         e = assertThrows(ModelLoadException.class, () -> BertConfig.read(missing));
