@@ -141,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
                         r.tokensPerSecond() / naive.tokensPerSecond(), r.tokensPerSecond() / sorted.tokensPerSecond());
             }
         }
-        System.out.println("JVM: " + jvmSettings());
+        System.err.println("bench: every row ran in one JVM: " + jvmSettings());
         System.err.println("bench: MS/BATCH is the median wall time per batch. TRANSFER, KERNELS: mean ms per batch as the device "
                 + "measured them (host<->device copies; kernels); - for the CPU and ONNX Runtime, which have neither.");
         writeChart(results, texts.size());
