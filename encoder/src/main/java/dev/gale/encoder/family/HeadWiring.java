@@ -102,14 +102,19 @@ public final class HeadWiring {
         return new Head.Step.Dense(Wiring.linearMaybeBias(w, name, in, out), act);
     }
 
+    /** The LayerNorm saved as {@code name} or, when the checkpoint has none by that name, as {@code other}. */
+    public static Head.Step norm(WeightMap w, String name, String other, int size, float eps) {
+        return norm(w, w.contains(name + ".weight") || !w.contains(other + ".weight") ? name : other, size, eps);
+    }
+
     public static Head.Step norm(WeightMap w, String name, int size, float eps) {
         return new Head.Step.Norm(new LayerNorm(w.require(name + ".weight", size), w.optional(name + ".bias", size), eps));
     }
 
     /**
      * The masked-LM decoder: {@code name}.weight (vocab, in) when the checkpoint stores it, else the word
-     * embeddings it is tied to; bias from {@code biasName} (the head's separate {@code bias} parameter) or
-     * {@code name}.bias, else none.
+     * embeddings it is tied to; bias {@code name}.bias when stored, else {@code biasName} (the head's separate
+     * {@code bias} parameter, which a tied decoder's bias is), else none.
      */
     public static Head.Step decoder(WeightMap w, String name, String biasName, Encoder encoder, int in) {
         Tensor word = encoder.embeddings().word();
@@ -119,7 +124,9 @@ public final class HeadWiring {
             throw new ModelLoadException(w.source() + ": the decoder is tied to the word embeddings " + java.util.Arrays.toString(word.shape())
                     + ", which do not take " + in + " features");
         }
-        Tensor bias = biasName != null && w.contains(biasName) ? w.require(biasName, vocab) : w.optional(name + ".bias", vocab);
+        // transformers computes with the decoder's own bias: with tie_word_embeddings false the head's separate
+        // bias parameter is saved too but unused (when tied, save_pretrained leaves decoder.bias out: it is that parameter)
+        Tensor bias = w.contains(name + ".bias") ? w.require(name + ".bias", vocab) : biasName != null ? w.optional(biasName, vocab) : null;
         return new Head.Step.Dense(Linear.of(weight, bias), null);
     }
 

@@ -31,7 +31,8 @@ public final class Gte implements Family {
 
     /**
      * {@code GtePooler} (dense, tanh on the first token) + classifier; {@code classifier} per token; {@code GteLMHead}
-     * (dense, gelu, layer_norm, decoder with its bias).
+     * (dense, gelu, layer_norm, decoder with its bias); save_pretrained writes GteLMHead's norm under the hub
+     * checkpoints' name {@code lm_head.norm}, which transformers renames on load.
      */
     @Override
     public TaskHeads heads(HfConfig c, WeightMap w, Encoder encoder) {
@@ -42,6 +43,6 @@ public final class Gte implements Family {
                         HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
                 () -> new Head(Head.Input.TOKENS, List.of(HeadWiring.dense(w, "classifier", h, HeadWiring.outputs(w, "classifier", h), null))),
                 () -> new Head(Head.Input.SELECTED, List.of(HeadWiring.dense(w, "lm_head.dense", h, h, Activation.GELU),
-                        HeadWiring.norm(w, "lm_head.layer_norm", h, eps), HeadWiring.decoder(w, "lm_head.decoder", null, encoder, h))));
+                        HeadWiring.norm(w, "lm_head.layer_norm", "lm_head.norm", h, eps), HeadWiring.decoder(w, "lm_head.decoder", null, encoder, h))));
     }
 }
