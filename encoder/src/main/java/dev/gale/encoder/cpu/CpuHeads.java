@@ -23,8 +23,8 @@ import java.util.Map;
  */
 public final class CpuHeads {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** SPLADE runs a sequence's tokens through the vocabulary projection this many rows at a time. */
-    private static final int SPLADE_ROWS = 32;
+    /** SPLADE runs the batch's tokens through the vocabulary projection this many rows at a time. */
+    private static final int SPLADE_ROWS = 128;
 
     private final Workers workers;
     private final Map<Head, List<Prepared>> prepared = new IdentityHashMap<>();
@@ -140,32 +140,54 @@ public final class CpuHeads {
 
     /**
      * SpladePooling: per sequence, max over its tokens of log(1 + relu(logit)), computed as log1p(relu(max)),
-     * which is the same (both are monotone); or with {@code sum}, the sum of log(1 + relu(logit)). A sequence's
-     * tokens go through the steps {@link #SPLADE_ROWS} at a time, so the (tokens, vocabulary) logits are never
-     * held whole. An empty sequence gives zeros.
+     * which is the same (both are monotone); or with {@code sum}, the sum of log(1 + relu(logit)). The batch's
+     * tokens go through the steps {@link #SPLADE_ROWS} at a time, across sequence boundaries, so the (tokens,
+     * vocabulary) logits are never held whole and each pass over the (vocabulary, hidden) decoder serves that many
+     * rows (fewer would make it a stream of the whole decoder from memory per handful of tokens). Each task reduces
+     * its rows into the sequences they belong to, then merges into the batch's. An empty sequence gives zeros.
      */
     private void splade(float[] states, int hidden, TokenBatch batch, List<Prepared> steps, int width, boolean sum, MemorySegment out) {
-        workers.forEach(batch.sequenceCount(), s -> {
-            float[] max = new float[width];
-            java.util.Arrays.fill(max, sum ? 0f : Float.NEGATIVE_INFINITY);
-            int start = batch.start(s);
-            int len = batch.length(s);
-            for (int c = 0; c < len; c += SPLADE_ROWS) {
-                int rows = Math.min(SPLADE_ROWS, len - c);
-                float[] x = new float[rows * hidden];
-                System.arraycopy(states, (start + c) * hidden, x, 0, x.length);
-                float[] y = apply(steps, x, rows, hidden);
-                for (int r = 0; r < rows; r++) {
-                    for (int j = 0; j < width; j++) {
-                        float v = y[r * width + j];
-                        max[j] = sum ? max[j] + (float) Math.log1p(Math.max(0f, v)) : Math.max(max[j], v);
-                    }
+        int n = batch.sequenceCount();
+        int tokens = batch.tokenCount();
+        int[] sequenceOf = new int[tokens];
+        for (int s = 0; s < n; s++) {
+            java.util.Arrays.fill(sequenceOf, batch.start(s), batch.start(s) + batch.length(s), s);
+        }
+        float empty = sum ? 0f : Float.NEGATIVE_INFINITY;
+        float[] acc = new float[n * width];
+        java.util.Arrays.fill(acc, empty);
+        int tasks = (tokens + SPLADE_ROWS - 1) / SPLADE_ROWS;
+        workers.forEach(tasks, t -> {
+            int r0 = t * SPLADE_ROWS;
+            int r1 = Math.min(tokens, r0 + SPLADE_ROWS);
+            float[] x = new float[(r1 - r0) * hidden];
+            System.arraycopy(states, r0 * hidden, x, 0, x.length);
+            float[] y = apply(steps, x, r1 - r0, hidden);
+            int first = sequenceOf[r0];
+            int last = sequenceOf[r1 - 1];
+            float[] part = new float[(last - first + 1) * width];
+            java.util.Arrays.fill(part, empty);
+            for (int r = r0; r < r1; r++) {
+                int o = (sequenceOf[r] - first) * width;
+                int yo = (r - r0) * width;
+                for (int j = 0; j < width; j++) {
+                    float v = y[yo + j];
+                    part[o + j] = sum ? part[o + j] + (float) Math.log1p(Math.max(0f, v)) : Math.max(part[o + j], v);
                 }
             }
-            for (int j = 0; !sum && j < width; j++) {
-                max[j] = len == 0 ? 0f : (float) Math.log1p(Math.max(0f, max[j]));
+            synchronized (acc) {
+                for (int k = 0; k < part.length; k++) {
+                    int a = first * width + k;
+                    acc[a] = sum ? acc[a] + part[k] : Math.max(acc[a], part[k]);
+                }
             }
-            MemorySegment.copy(max, 0, out, F32, (long) s * width * Float.BYTES, width);
         });
+        for (int s = 0; s < n; s++) {
+            for (int j = 0; j < width; j++) {
+                int a = s * width + j;
+                acc[a] = batch.length(s) == 0 ? 0f : sum ? acc[a] : (float) Math.log1p(Math.max(0f, acc[a]));
+            }
+        }
+        MemorySegment.copy(acc, 0, out, F32, 0, n * width);
     }
 }
