@@ -173,21 +173,15 @@ public final class EmbeddingModel implements AutoCloseable {
         if (out.byteSize() < n * rowBytes) {
             throw new IllegalArgumentException("output holds " + out.byteSize() + " bytes, " + n + " sequences need " + n * rowBytes);
         }
-        int first = 0;
-        while (first < n) {
-            int end = first + 1;
-            int tokens = batch.length(first);
-            while (end < n && tokens + batch.length(end) <= maxBatchTokens) {
-                tokens += batch.length(end);
-                end++;
-            }
+        int[] cuts = batch.cuts(maxBatchTokens);
+        for (int c = 0; c + 1 < cuts.length; c++) {
+            int first = cuts[c], end = cuts[c + 1];
             MemorySegment rows = out.asSlice(first * rowBytes, (end - first) * rowBytes);
             if (dense.isEmpty()) {
                 encoder.embed(batch.slice(first, end), pooling, rows);
             } else {
                 denseEmbed(batch.slice(first, end), pooling, rows);
             }
-            first = end;
         }
     }
 
@@ -202,21 +196,14 @@ public final class EmbeddingModel implements AutoCloseable {
             throw new IllegalArgumentException("output holds " + out.byteSize() + " bytes, " + batch.tokenCount() + " tokens need "
                     + batch.tokenCount() * rowBytes);
         }
-        int n = batch.sequenceCount();
-        int first = 0;
-        while (first < n) {
-            int end = first + 1;
-            int tokens = batch.length(first);
-            while (end < n && tokens + batch.length(end) <= maxBatchTokens) {
-                tokens += batch.length(end);
-                end++;
-            }
-            if (tokens > 0) {
-                float[] states = encoder.hiddenStates(batch.slice(first, end));   // (tokens, hidden)
-                MemorySegment.copy(states, 0, out, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, batch.start(first) * rowBytes,
+        int[] cuts = batch.cuts(maxBatchTokens);
+        for (int c = 0; c + 1 < cuts.length; c++) {
+            TokenBatch slice = batch.slice(cuts[c], cuts[c + 1]);
+            if (slice.tokenCount() > 0) {
+                float[] states = encoder.hiddenStates(slice);   // (tokens, hidden)
+                MemorySegment.copy(states, 0, out, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, batch.start(cuts[c]) * rowBytes,
                         states.length);
             }
-            first = end;
         }
     }
 

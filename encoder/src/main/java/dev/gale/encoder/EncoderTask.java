@@ -140,15 +140,10 @@ public abstract class EncoderTask implements AutoCloseable {
             totalRows += rows(head, all.length(s), selected == null ? 0 : selected[s].length);
         }
         float[] out = new float[Math.multiplyExact(totalRows, width)];
-        int first = 0;
         int row = 0;
-        while (first < n) {
-            int end = first + 1;
-            int tokens = all.length(first);
-            while (end < n && tokens + all.length(end) <= maxBatchTokens) {
-                tokens += all.length(end);
-                end++;
-            }
+        int[] cuts = all.cuts(maxBatchTokens);
+        for (int c = 0; c + 1 < cuts.length; c++) {
+            int first = cuts[c], end = cuts[c + 1];
             TokenBatch batch = all.slice(first, end);
             int[] rows = null;
             int count = 0;
@@ -169,7 +164,6 @@ public abstract class EncoderTask implements AutoCloseable {
                 backend.head(batch, head, rows, slice);
             }
             row += count;
-            first = end;
         }
         return out;
     }

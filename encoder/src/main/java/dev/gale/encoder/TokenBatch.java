@@ -67,6 +67,29 @@ public record TokenBatch(MemorySegment ids, MemorySegment typeIds, MemorySegment
         return of(sequences, null);
     }
 
+    /**
+     * Where a token budget cuts the batch: boundaries 0 = b[0] < b[1] < ... < b[k] = sequenceCount, each run of
+     * sequences [b[i], b[i+1]) holding at most {@code maxTokens} tokens (a longer sequence makes a run alone).
+     * How every entry point splits a batch for the encoder.
+     */
+    public int[] cuts(int maxTokens) {
+        int n = sequenceCount;
+        int[] b = new int[n + 1];
+        int k = 0;
+        int first = 0;
+        while (first < n) {
+            int end = first + 1;
+            int tokens = length(first);
+            while (end < n && tokens + length(end) <= maxTokens) {
+                tokens += length(end);
+                end++;
+            }
+            b[++k] = end;
+            first = end;
+        }
+        return java.util.Arrays.copyOf(b, k + 1);
+    }
+
     /** Sequences [from, to) as a batch over the same memory (no copy). */
     public TokenBatch slice(int from, int to) {
         if (from < 0 || to < from || to > sequenceCount) {
