@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gale", mixinStandardHelpOptions = true, versionProvider = Gale.Version.class,
         description = "Run BERT-family transformer encoders in pure Java: text in; embeddings, labels, rerank scores, entities or masked-token predictions out.",
         subcommands = {EmbedCommand.class, ClassifyCommand.class, RerankCommand.class, NerCommand.class, FillMaskCommand.class,
-                TokenizeCommand.class, InfoCommand.class, DevicesCommand.class, BenchCommand.class,
+                TokenizeCommand.class, ServeCommand.class, InfoCommand.class, DevicesCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Gale {
     public static final int OK = 0;
