@@ -1,5 +1,6 @@
 package dev.gale.arrow;
 
+import dev.gale.encoder.Scheduler;
 import dev.gale.encoder.TokenMemory;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -19,8 +20,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,13 +29,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * (an embedding, a label and scores, entities, ...).
  * <pre>
  *   reader thread    source batches, cut to at most rowsPerBatch rows (buffers moved, not copied)
- *     -> tokenizer pool   one task per batch: scorer.prepare (text column -> token ids)
- *     -> queue (depth)    futures in input order
- *   encoder thread   scorer.score -> the new columns
- *     -> queue (depth)
+ *     -> Scheduler   (the one Gale has: the server uses it too)
+ *          tokenizer pool   one job per batch: scorer.prepare (text column -> token ids)
+ *          encoder thread   scorer.score -> the new columns; a batch of rowsPerBatch rows is one job, cut to
+ *                           max-batch-tokens passes by the scorer (TokenBatch.cuts)
+ *     -> queue (2 * depth)  futures in input order
  *   calling thread   kept columns + new columns -> sink
  * </pre>
- * The queues are bounded, so a slow stage stops the ones before it and memory stays bounded by about
+ * The queue is bounded, so a slow stage stops the ones before it and memory stays bounded by about
  * {@code 2 * depth + 3} batches whatever the input size. Any failure stops every stage and is rethrown;
  * the sink is never committed then. With {@link Options#topK} the sink keeps only the K rows of highest
  * {@code score} (see {@link TopRows}): the one case where fewer rows come out than go in.
@@ -168,20 +168,42 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         }
     }
 
-    /** A batch read and tokenized: the input rows and what the scorer made of them. */
-    private record Ready<P>(Input input, P batch) {}
+    /** A batch of rows for the scheduler: read, then tokenized (batch), then scored (columns). */
+    private static final class Job<P extends Scorer.Prepared> extends Scheduler.Job {
+        final Input input;
+        final P batch;
+        List<FieldVector> columns;
+        private boolean encoded;   // the encoder closed the token batch
 
-    private record Scored(Input input, List<FieldVector> columns, long tokens) {}
+        Job(Input input, P batch) {
+            this.input = input;
+            this.batch = batch;
+        }
 
-    private final CompletableFuture<Ready<P>> endOfInput = CompletableFuture.completedFuture(null);
-    private static final Scored END_OF_OUTPUT = new Scored(null, null, 0);
+        @Override
+        public int tokens() {
+            return (int) Math.min(Integer.MAX_VALUE, batch.tokens());
+        }
+
+        /** Frees whatever the job still holds. */
+        void release() {
+            if (!encoded) {
+                batch.close();
+            }
+            if (columns != null) {
+                columns.forEach(FieldVector::close);
+            }
+            input.close();
+        }
+    }
+
+    private final CompletableFuture<Job<P>> endOfInput = CompletableFuture.completedFuture(null);
 
     private final Scorer<P> scorer;
     private final TableSource source;
     private final BufferAllocator allocator;
     private final Options options;
-    private final BlockingQueue<CompletableFuture<Ready<P>>> prepared;
-    private final BlockingQueue<Scored> scored;
+    private final BlockingQueue<CompletableFuture<Job<P>>> pending;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong tokenizeNanos = new AtomicLong();
     private long readNanos;
@@ -197,8 +219,7 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         this.source = source;
         this.allocator = allocator;
         this.options = options;
-        this.prepared = new ArrayBlockingQueue<>(options.depth());
-        this.scored = new ArrayBlockingQueue<>(options.depth());
+        this.pending = new ArrayBlockingQueue<>(2 * options.depth());
     }
 
     /**
@@ -268,10 +289,9 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         long start = System.nanoTime();
         List<Field> outputFields = sink.schema().getFields();
         List<String> kept = outputFields.subList(0, outputFields.size() - scorer.fields().size()).stream().map(Field::getName).toList();
-        ExecutorService tokenizers = Executors.newFixedThreadPool(options.tokenizerThreads(),
-                Thread.ofPlatform().name("gale-tokenize-", 0).daemon().factory());
-        Thread reader = Thread.ofPlatform().name("gale-read").start(() -> guard(() -> read(kept, tokenizers)));
-        Thread encoder = Thread.ofPlatform().name("gale-encode").start(() -> guard(this::encode));
+        // each job runs alone (a batch of rows is a whole encoder pass, or more): the budget is the scorer's to cut
+        Scheduler<Job<P>> scheduler = new Scheduler<>(new Scheduler.Options(1, 1, options.tokenizerThreads(), "gale"), this::encode, null);
+        Thread reader = Thread.ofPlatform().name("gale-read").start(() -> guard(() -> read(kept, scheduler)));
         try {
             write(sink, listener);
             if (failure.get() == null && rows == 0) {
@@ -286,9 +306,8 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
             fail(t);
         } finally {
             reader.join();
-            encoder.join();
-            tokenizers.shutdown();
-            tokenizers.awaitTermination(1, TimeUnit.MINUTES);
+            drain();
+            scheduler.close(TimeUnit.MINUTES.toMillis(1));
             drain();
         }
         Throwable t = failure.get();
@@ -321,7 +340,7 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
     }
 
     /** Reader thread: source batches, cut to rowsPerBatch, handed to the tokenizers in order. */
-    private void read(List<String> kept, ExecutorService tokenizers) throws Exception {
+    private void read(List<String> kept, Scheduler<Job<P>> scheduler) throws Exception {
         ArrowReader reader = source.reader();
         String pairColumn = options.pairColumn();
         long row = 0;
@@ -346,12 +365,12 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
                 Input input = new Input(row + from, text, pair, keep);
                 readNanos += System.nanoTime() - t;
                 TokenMemory memory = tokenMemory(length);
-                put(prepared, CompletableFuture.supplyAsync(() -> prepare(input, memory), tokenizers));
+                put(pending, scheduler.submit(() -> prepare(input, memory)));
                 t = System.nanoTime();
             }
             row += count;
         }
-        put(prepared, endOfInput);
+        put(pending, endOfInput);
     }
 
     /** Rows [from, from + length) of a vector of {@code count} rows, moved out of the reader's root. */
@@ -386,7 +405,7 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         }
     }
 
-    private Ready<P> prepare(Input input, TokenMemory memory) {
+    private Job<P> prepare(Input input, TokenMemory memory) {
         if (failure.get() != null) {
             input.close();
             if (memory != null) {
@@ -396,7 +415,7 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         }
         long t = System.nanoTime();
         try {
-            return new Ready<>(input, scorer.prepare(new Scorer.Rows(input.text(), input.pair(), input.firstRow(), source,
+            return new Job<>(input, scorer.prepare(new Scorer.Rows(input.text(), input.pair(), input.firstRow(), source,
                     options.truncate(), memory), allocator));
         } catch (RuntimeException | Error e) {
             input.close();
@@ -406,24 +425,22 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         }
     }
 
-    /** Encoder thread: in input order, the prepared batch in, the new columns out. */
-    private void encode() throws Exception {
-        while (true) {
-            CompletableFuture<Ready<P>> next = take(prepared);
-            if (next == endOfInput) {
-                put(scored, END_OF_OUTPUT);
-                return;
+    /** Encoder thread (the scheduler's): a prepared batch in, the new columns out; its token buffers freed. */
+    private void encode(List<Job<P>> jobs) {
+        for (Job<P> job : jobs) {
+            if (failure.get() != null) {
+                job.release();
+                throw new CancellationException();
             }
-            Ready<P> batch = next.join();
             long t = System.nanoTime();
-            try (P ready = batch.batch()) {
-                List<FieldVector> columns = scorer.score(ready, allocator);
+            try (P ready = job.batch) {
+                job.encoded = true;
+                job.columns = scorer.score(ready, allocator);
                 nulls += ready.nulls();
                 truncated += ready.truncated();
                 encodeNanos += System.nanoTime() - t;
-                put(scored, new Scored(batch.input(), columns, ready.tokens()));
             } catch (Throwable e) {
-                batch.input().close();
+                job.input.close();
                 throw e;
             }
         }
@@ -432,22 +449,23 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
     /** Calling thread: kept columns and the new ones, to the sink, in order. */
     private void write(TableSink sink, Listener listener) throws Exception {
         while (true) {
-            Scored batch = take(scored);
-            if (batch == END_OF_OUTPUT) {
+            CompletableFuture<Job<P>> next = take(pending);
+            if (next == endOfInput) {
                 return;
             }
+            Job<P> batch = next.join();
             long t = System.nanoTime();
-            int count = batch.input().text().getValueCount();
-            batch.input().dropTexts();
-            List<FieldVector> vectors = new ArrayList<>(batch.input().keep());
-            vectors.addAll(batch.columns());
+            int count = batch.input.text().getValueCount();
+            batch.input.dropTexts();
+            List<FieldVector> vectors = new ArrayList<>(batch.input.keep());
+            vectors.addAll(batch.columns);
             VectorSchemaRoot root = new VectorSchemaRoot(vectors);
             root.setRowCount(count);
             sink.write(root);
             writeNanos += System.nanoTime() - t;
             rows += count;
-            tokens += batch.tokens();
-            listener.written(count, batch.tokens());
+            tokens += batch.batch.tokens();
+            listener.written(count, batch.batch.tokens());
         }
     }
 
@@ -472,26 +490,16 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
         }
     }
 
-    /** After a failure: frees whatever is still queued. */
+    /** After a failure: frees whatever is still queued, once it has run (or failed). */
     private void drain() {
-        for (CompletableFuture<Ready<P>> f; (f = prepared.poll()) != null; ) {
+        for (CompletableFuture<Job<P>> f; (f = pending.poll()) != null; ) {
             release(f);
-        }
-        for (Scored s; (s = scored.poll()) != null; ) {
-            release(s);
         }
     }
 
     private void release(Object item) {
         if (item instanceof CompletableFuture<?> future && future != endOfInput) {
-            future.thenAccept(p -> {
-                Ready<?> batch = (Ready<?>) p;
-                ((Scorer.Prepared) batch.batch()).close();
-                batch.input().close();
-            });
-        } else if (item instanceof Scored s && s != END_OF_OUTPUT) {
-            s.columns().forEach(FieldVector::close);
-            s.input().close();
+            future.thenAccept(j -> ((Job<?>) j).release());
         }
     }
 }
