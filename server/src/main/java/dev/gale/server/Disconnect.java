@@ -80,7 +80,13 @@ final class Disconnect implements AutoCloseable {
                 } catch (IOException | java.nio.channels.ClosedSelectorException e) {
                     return;
                 }
-                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                java.util.Set<SelectionKey> selected;
+                try {
+                    selected = selector.selectedKeys();
+                } catch (java.nio.channels.ClosedSelectorException e) {
+                    return;
+                }
+                for (var it = selected.iterator(); it.hasNext(); ) {
                     SelectionKey key = it.next();
                     it.remove();
                     if (!(key.attachment() instanceof Disconnect d)) {

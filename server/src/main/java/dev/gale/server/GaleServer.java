@@ -192,7 +192,9 @@ public final class GaleServer implements AutoCloseable {
         }
         inference.close(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         disconnects.close();
-        log.printf("gale serve: stopped%s%n", waited > 0 ? " after draining the requests in flight" : "");
+        if (app != null) {
+            log.printf("gale serve: stopped%s%n", waited > 0 ? " after draining the requests in flight" : "");
+        }
         stopped.countDown();
     }
 
