@@ -37,6 +37,11 @@ final class ServerMetrics implements Scheduler.Listener {
     final Histogram queue = histogram("te_request_queue_duration", "time a tokenized request waited for the encoder", false);
     final Histogram inference = histogram("te_request_inference_duration", "time of the encoder pass a request ran in", false);
 
+    ServerMetrics() {
+        // the JVM's and the process's own (jvm_memory_used_bytes, process_resident_memory_bytes, GC, threads)
+        io.prometheus.metrics.instrumentation.jvm.JvmMetrics.builder().register(registry);
+    }
+
     private Histogram histogram(String name, String help, boolean byRoute) {
         Histogram.Builder b = Histogram.builder().name(name).unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS).help(help)
                 .classicOnly().classicUpperBounds(SECONDS);
