@@ -2,7 +2,9 @@ package dev.gale.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gale.encoder.FillMask;
 import dev.gale.encoder.TextClassifier;
+import dev.gale.encoder.TokenClassifier;
 import dev.gale.encoder.tokenizer.EncodeOptions;
 import dev.gale.encoder.tokenizer.Encoding;
 import dev.gale.encoder.tokenizer.Truncation;
@@ -113,6 +115,8 @@ public final class GaleServer implements AutoCloseable {
             config.routes.post("/predict", ctx -> inference(ctx, "/predict", this::predict));
             config.routes.post("/rerank", ctx -> inference(ctx, "/rerank", this::rerank));
             config.routes.post("/similarity", ctx -> inference(ctx, "/similarity", this::similarity));
+            config.routes.post("/ner", ctx -> inference(ctx, "/ner", this::ner));
+            config.routes.post("/fill_mask", ctx -> inference(ctx, "/fill_mask", this::fillMask));
             config.routes.post("/v1/embeddings", ctx -> openai(ctx, "/v1/embeddings"));
             config.routes.post("/embeddings", ctx -> openai(ctx, "/embeddings"));
             config.routes.post("/tokenize", ctx -> plain(ctx, "/tokenize", this::tokenize));
@@ -130,8 +134,8 @@ public final class GaleServer implements AutoCloseable {
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || !ctx.res().getContentType().startsWith("application/json")) {
                     error(ctx, "unmatched", new ApiError(ApiError.Type.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()
-                            + "; the routes are POST /embed /embed_all /embed_sparse /predict /rerank /similarity /tokenize /decode"
-                            + " /v1/embeddings, GET /health /info /metrics"), false);
+                            + "; the routes are POST /embed /embed_all /embed_sparse /predict /rerank /similarity /ner /fill_mask"
+                            + " /tokenize /decode /v1/embeddings, GET /health /info /metrics"), false);
                 }
             });
             config.routes.error(405, ctx -> error(ctx, "unmatched", new ApiError(ApiError.Type.METHOD, ctx.method() + " is not allowed on "
@@ -291,6 +295,8 @@ public final class GaleServer implements AutoCloseable {
             case SPARSE -> inference(ctx, "/", this::embedSparse);
             case CLASSIFIER -> inference(ctx, "/", this::predict);
             case RERANKER -> inference(ctx, "/", this::rerank);
+            case TOKEN_CLASSIFIER -> inference(ctx, "/", this::ner);
+            case FILL_MASK -> inference(ctx, "/", this::fillMask);
         }
     }
 
@@ -722,6 +728,117 @@ public final class GaleServer implements AutoCloseable {
         });
     }
 
+    /** Gale's token classification (no TEI route): transformers' token-classification pipeline's entities. */
+    private byte[] ner(Context ctx, JsonNode request, Timing timing) throws Exception {
+        requireKind("a token classification model", Inference.Kind.TOKEN_CLASSIFIER);
+        JsonNode in = request.get("inputs");
+        boolean batched = in != null && in.isArray();
+        List<String> texts = Requests.stringOrStrings(request, "inputs", options.maxClientBatchSize());
+        String strategy = Requests.optionalString(request, "aggregation_strategy");
+        TokenClassifier.Aggregation aggregation;
+        try {
+            aggregation = strategy == null ? TokenClassifier.Aggregation.NONE : TokenClassifier.Aggregation.of(strategy);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(ApiError.Type.VALIDATION, "`aggregation_strategy`: " + e.getMessage());
+        }
+        boolean truncate = Requests.bool(request, "truncate", options.autoTruncate());
+        Truncation.Direction direction = Requests.direction(request);
+        for (String t : texts) {
+            timing.characters += t.length();
+        }
+        Inference.Job job = await(ctx, inference.submit(() -> {
+            List<Encoding> encodings = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                encodings.add(inference.encode(texts.get(i), null, truncate, direction, i));
+            }
+            return new Inference.Job(Inference.Task.ENTITIES, encodings, 0, aggregation, texts);
+        }), timing);
+        boolean none = aggregation == TokenClassifier.Aggregation.NONE;
+        return json(g -> {
+            if (batched) {
+                g.writeStartArray();
+            }
+            for (List<TokenClassifier.Entity> entities : job.entities) {
+                g.writeStartArray();
+                for (TokenClassifier.Entity e : entities) {
+                    g.writeStartObject();
+                    g.writeStringField(none ? "entity" : "entity_group", e.label());
+                    g.writeNumberField("score", e.score());
+                    if (none) {
+                        g.writeNumberField("index", e.index());
+                    }
+                    g.writeStringField("word", e.word());
+                    g.writeNumberField("start", e.start());
+                    g.writeNumberField("end", e.end());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            if (batched) {
+                g.writeEndArray();
+            }
+        });
+    }
+
+    /** Gale's fill-mask (no TEI route): transformers' fill-mask pipeline's predictions, per mask token. */
+    private byte[] fillMask(Context ctx, JsonNode request, Timing timing) throws Exception {
+        requireKind("a masked language model", Inference.Kind.FILL_MASK);
+        JsonNode in = request.get("inputs");
+        boolean batched = in != null && in.isArray();
+        List<String> texts = Requests.stringOrStrings(request, "inputs", options.maxClientBatchSize());
+        int topK = request.has("top_k") && !request.get("top_k").isNull() ? Requests.count(request, "top_k") : 5;
+        if (topK < 1) {
+            throw new ApiError(ApiError.Type.VALIDATION, "`top_k` must be at least 1, got " + topK);
+        }
+        boolean truncate = Requests.bool(request, "truncate", options.autoTruncate());
+        Truncation.Direction direction = Requests.direction(request);
+        String mask = inference.fillMask().maskToken();
+        int maskId = inference.tokenizer.tokenToId(mask).orElse(-1);
+        for (String t : texts) {
+            timing.characters += t.length();
+        }
+        Inference.Job job = await(ctx, inference.submit(() -> {
+            List<Encoding> encodings = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                Encoding e = inference.encode(texts.get(i), null, truncate, direction, i);
+                if (java.util.Arrays.stream(e.ids()).noneMatch(id -> id == maskId)) {
+                    throw new ApiError(ApiError.Type.VALIDATION, "input " + i + " has no mask token " + mask
+                            + (truncate ? " (after truncation to " + inference.maxInputLength + " tokens)" : ""));
+                }
+                encodings.add(e);
+            }
+            return new Inference.Job(Inference.Task.FILL, encodings, 0, topK, texts);
+        }), timing);
+        return json(g -> {
+            if (batched) {
+                g.writeStartArray();
+            }
+            for (List<List<FillMask.Prediction>> masks : job.predictions) {
+                if (masks.size() > 1) {
+                    g.writeStartArray();   // several masks: a list per mask, as the pipeline
+                }
+                for (List<FillMask.Prediction> predictions : masks) {
+                    g.writeStartArray();
+                    for (FillMask.Prediction p : predictions) {
+                        g.writeStartObject();
+                        g.writeNumberField("score", p.score());
+                        g.writeNumberField("token", p.token());
+                        g.writeStringField("token_str", p.tokenStr());
+                        g.writeStringField("sequence", p.sequence());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
+                if (masks.size() > 1) {
+                    g.writeEndArray();
+                }
+            }
+            if (batched) {
+                g.writeEndArray();
+            }
+        });
+    }
+
     private byte[] tokenize(Context ctx, JsonNode request, Timing timing) {
         List<String> inputs = Requests.stringOrStrings(request, "inputs", options.maxClientBatchSize());
         boolean special = Requests.bool(request, "add_special_tokens", true);
@@ -821,8 +938,17 @@ public final class GaleServer implements AutoCloseable {
                     g.writeStringField("pooling", inference.kind == Inference.Kind.SPARSE ? "splade" : inference.pooling().stName());
                     g.writeEndObject();
                 }
-                case CLASSIFIER, RERANKER -> {
-                    g.writeObjectFieldStart(inference.kind == Inference.Kind.RERANKER ? "reranker" : "classifier");
+                case FILL_MASK -> {
+                    g.writeObjectFieldStart("fill_mask");
+                    g.writeStringField("mask_token", inference.fillMask().maskToken());
+                    g.writeEndObject();
+                }
+                case CLASSIFIER, RERANKER, TOKEN_CLASSIFIER -> {
+                    g.writeObjectFieldStart(switch (inference.kind) {
+                        case RERANKER -> "reranker";
+                        case TOKEN_CLASSIFIER -> "token_classifier";
+                        default -> "classifier";
+                    });
                     List<String> labels = inference.labels();
                     g.writeObjectFieldStart("id2label");
                     for (int i = 0; i < labels.size(); i++) {

@@ -2,12 +2,14 @@ package dev.gale.server;
 
 import dev.gale.encoder.EmbeddingModel;
 import dev.gale.encoder.EncoderTask;
+import dev.gale.encoder.FillMask;
 import dev.gale.encoder.PoolingConfig;
 import dev.gale.encoder.Reranker;
 import dev.gale.encoder.Scheduler;
 import dev.gale.encoder.SparseEmbedder;
 import dev.gale.encoder.TextClassifier;
 import dev.gale.encoder.TokenBatch;
+import dev.gale.encoder.TokenClassifier;
 import dev.gale.encoder.model.LoadedModel;
 import dev.gale.encoder.model.ModelLoader;
 import dev.gale.encoder.tokenizer.EncodeOptions;
@@ -33,27 +35,39 @@ import java.util.function.Supplier;
  */
 final class Inference implements AutoCloseable {
 
-    enum Kind { EMBEDDING, SPARSE, CLASSIFIER, RERANKER }
+    enum Kind { EMBEDDING, SPARSE, CLASSIFIER, RERANKER, TOKEN_CLASSIFIER, FILL_MASK }
 
-    /** What a job computes; jobs of one task (and prompt) share an encoder pass. */
-    enum Task { POOLED, TOKENS, SPARSE, LOGITS, RERANK }
+    /** What a job computes; jobs of one task (and prompt, aggregation or top-k) share an encoder pass. */
+    enum Task { POOLED, TOKENS, SPARSE, LOGITS, RERANK, ENTITIES, FILL }
 
-    private record Key(Task task, int promptTokens) {}
+    private record Key(Task task, int promptTokens, Object parameter) {}
 
     /** One request's sequences and, once run, their results. */
     static final class Job extends Scheduler.Job {
         final Task task;
         final List<Encoding> encodings;
         final int promptTokens;
+        /** ENTITIES: the aggregation strategy; FILL: top-k. */
+        final Object parameter;
+        /** ENTITIES: the texts the encodings are of. */
+        final List<String> texts;
         private final int tokens;
         /** POOLED: (sequences, dims); TOKENS: per sequence (tokens, hidden); LOGITS: (sequences, labels); RERANK: (sequences). */
         float[][] rows;
         List<SparseEmbedder.SparseVector> sparse;
+        List<List<TokenClassifier.Entity>> entities;
+        List<List<List<FillMask.Prediction>>> predictions;
 
         Job(Task task, List<Encoding> encodings, int promptTokens) {
+            this(task, encodings, promptTokens, null, null);
+        }
+
+        Job(Task task, List<Encoding> encodings, int promptTokens, Object parameter, List<String> texts) {
             this.task = task;
             this.encodings = encodings;
             this.promptTokens = promptTokens;
+            this.parameter = parameter;
+            this.texts = texts;
             int t = 0;
             for (Encoding e : encodings) {
                 t += e.length();
@@ -68,7 +82,7 @@ final class Inference implements AutoCloseable {
 
         @Override
         public Object batchKey() {
-            return new Key(task, promptTokens);
+            return new Key(task, promptTokens, parameter);
         }
     }
 
@@ -99,8 +113,13 @@ final class Inference implements AutoCloseable {
             LoadedModel m = ModelLoader.load(options.model(), probe);
             if (m.heads().sequenceClassification() != null) {
                 kind = m.heads().labels().size() == 1 ? Kind.RERANKER : Kind.CLASSIFIER;
+            } else if (m.heads().tokenClassification() != null) {
+                kind = Kind.TOKEN_CLASSIFIER;
             } else if (m.sentenceTransformers().splade() != null) {
                 kind = Kind.SPARSE;
+            } else if (m.heads().maskedLm() != null && !m.poolingFromModel()) {
+                // a masked LM with no sentence-transformers pooling: what it is for is filling masks
+                kind = Kind.FILL_MASK;
             } else {
                 kind = Kind.EMBEDDING;
             }
@@ -115,6 +134,9 @@ final class Inference implements AutoCloseable {
             case SPARSE -> new Inference(kind, options.modelId(), null, SparseEmbedder.load(options.model(), taskOptions), options, listener);
             case CLASSIFIER -> new Inference(kind, options.modelId(), null, TextClassifier.load(options.model(), taskOptions), options, listener);
             case RERANKER -> new Inference(kind, options.modelId(), null, Reranker.load(options.model(), taskOptions), options, listener);
+            case TOKEN_CLASSIFIER -> new Inference(kind, options.modelId(), null, TokenClassifier.load(options.model(), taskOptions), options,
+                    listener);
+            case FILL_MASK -> new Inference(kind, options.modelId(), null, FillMask.load(options.model(), taskOptions), options, listener);
         };
     }
 
@@ -149,7 +171,15 @@ final class Inference implements AutoCloseable {
         return (Reranker) task;
     }
 
-    /** The labels in id order, for classifiers and rerankers. */
+    TokenClassifier tokenClassifier() {
+        return (TokenClassifier) task;
+    }
+
+    FillMask fillMask() {
+        return (FillMask) task;
+    }
+
+    /** The labels in id order, for classifiers, rerankers and token classifiers. */
     List<String> labels() {
         return task instanceof TextClassifier c ? c.labels() : task.loaded().heads().labels();
     }
@@ -263,6 +293,27 @@ final class Inference implements AutoCloseable {
                 int s = 0;
                 for (Job j : jobs) {
                     j.sparse = out.subList(s, s + j.encodings.size());
+                    s += j.encodings.size();
+                }
+            }
+            case ENTITIES -> {
+                List<String> texts = new ArrayList<>();
+                for (Job j : jobs) {
+                    texts.addAll(j.texts);
+                }
+                List<List<TokenClassifier.Entity>> out = tokenClassifier().entities(texts, all,
+                        (TokenClassifier.Aggregation) jobs.getFirst().parameter);
+                int s = 0;
+                for (Job j : jobs) {
+                    j.entities = out.subList(s, s + j.encodings.size());
+                    s += j.encodings.size();
+                }
+            }
+            case FILL -> {
+                List<List<List<FillMask.Prediction>>> out = fillMask().fillEncodings(all, (Integer) jobs.getFirst().parameter);
+                int s = 0;
+                for (Job j : jobs) {
+                    j.predictions = out.subList(s, s + j.encodings.size());
                     s += j.encodings.size();
                 }
             }

@@ -25,7 +25,12 @@ final class Warmup {
             case SPARSE -> Inference.Task.SPARSE;
             case CLASSIFIER -> Inference.Task.LOGITS;
             case RERANKER -> Inference.Task.RERANK;
+            case TOKEN_CLASSIFIER, FILL_MASK -> null;   // their jobs carry texts; warmed below
         };
+        if (task == null) {
+            warmTexts(inference);
+            return;
+        }
         String[] texts = {"Hello, world!", "The cat sits on the mat. Le chat est assis sur le tapis.", "Ünïcödé — 日本語のテキスト, emoji 🙂 and numbers 3.14159"};
         for (int i = 0; i < 200; i++) {
             inference.encode(texts[i % texts.length], null, true, dev.gale.encoder.tokenizer.Truncation.Direction.RIGHT, 0);
@@ -43,6 +48,36 @@ final class Warmup {
                 }
                 try {
                     inference.submit(() -> new Inference.Job(task, encodings, 0)).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("warm-up failed: " + e.getCause(), e.getCause());
+                }
+            }
+        }
+    }
+
+    /** Token classification and fill-mask: texts through the whole path, four rounds of a few batch shapes. */
+    private static void warmTexts(Inference inference) {
+        String mask = inference.kind == Inference.Kind.FILL_MASK ? " " + inference.fillMask().maskToken() + " " : " ";
+        String base = "The quick brown fox jumps over the lazy dog near the river bank in Paris on Monday morning";
+        for (int round = 0; round < 4; round++) {
+            for (int n : new int[]{1, 8, 32}) {
+                List<String> texts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    String t = base.substring(0, 10 + (i * 13) % (base.length() - 10));
+                    texts.add(t + mask + "end.");
+                }
+                List<Encoding> encodings = new ArrayList<>(n);
+                for (String t : texts) {
+                    encodings.add(inference.encode(t, null, true, dev.gale.encoder.tokenizer.Truncation.Direction.RIGHT, 0));
+                }
+                Inference.Job job = inference.kind == Inference.Kind.FILL_MASK
+                        ? new Inference.Job(Inference.Task.FILL, encodings, 0, 5, texts)
+                        : new Inference.Job(Inference.Task.ENTITIES, encodings, 0, dev.gale.encoder.TokenClassifier.Aggregation.SIMPLE, texts);
+                try {
+                    inference.submit(() -> job).get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
