@@ -93,6 +93,7 @@ final class ServeCommand implements Callable<Integer> {
                 .maxConcurrentRequests(maxConcurrentRequests).maxClientBatchSize(maxClientBatchSize).payloadLimit(payloadLimit)
                 .autoTruncate(autoTruncate).tokenizationWorkers(tokenizationWorkers).drainMillis(drainSeconds * 1000L).warmup(warmup)
                 .build();
+        returnMemoryWhenIdle();
         GaleServer server;
         try {
             server = GaleServer.start(options, System.err);
@@ -108,6 +109,24 @@ final class ServeCommand implements Callable<Integer> {
         }
         server.awaitStopped();
         return Gale.OK;
+    }
+
+    /**
+     * A server idles between bursts: let G1 collect when it has been idle for a while and give the unused heap back
+     * to the system (JEP 346), so the process's memory returns to its baseline. Only flags the user did not set.
+     */
+    private static void returnMemoryWhenIdle() {
+        var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        String[][] flags = {{"G1PeriodicGCInterval", "15000"}, {"MinHeapFreeRatio", "10"}, {"MaxHeapFreeRatio", "30"}};
+        for (String[] f : flags) {
+            try {
+                if (hotspot.getVMOption(f[0]).getOrigin() == com.sun.management.VMOption.Origin.DEFAULT) {
+                    hotspot.setVMOption(f[0], f[1]);
+                }
+            } catch (IllegalArgumentException e) {
+                // another collector, or a JVM without the flag: it keeps its own policy
+            }
+        }
     }
 
     private static boolean isBindFailure(Throwable e) {

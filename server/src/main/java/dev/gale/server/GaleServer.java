@@ -109,6 +109,7 @@ public final class GaleServer implements AutoCloseable {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
             config.router.ignoreTrailingSlashes = true;
+            config.http.prefer405over404 = true;   // GET /embed: 405, as TEI (axum)
             config.routes.post("/embed", ctx -> inference(ctx, "/embed", this::embed));
             config.routes.post("/embed_all", ctx -> inference(ctx, "/embed_all", this::embedAll));
             config.routes.post("/embed_sparse", ctx -> inference(ctx, "/embed_sparse", this::embedSparse));
@@ -444,7 +445,7 @@ public final class GaleServer implements AutoCloseable {
         boolean truncate = Requests.bool(request, "truncate", options.autoTruncate());
         Truncation.Direction direction = Requests.direction(request);
         for (Object i : inputs) {
-            timing.characters += i instanceof String s ? s.length() : 0;
+            timing.characters += i instanceof String s ? s.codePointCount(0, s.length()) : 0;
         }
         int promptTokens = prompt == null ? 0 : inference.promptTokens(prompt);
         CompletableFuture<Inference.Job> job = inference.submit(() -> {
@@ -930,6 +931,7 @@ public final class GaleServer implements AutoCloseable {
             g.writeStartObject();
             g.writeStringField("model_id", options.modelId());
             g.writeNullField("model_sha");
+            g.writeStringField("served_model_name", options.modelId());
             g.writeStringField("model_dtype", "float32");
             g.writeObjectFieldStart("model_type");
             switch (inference.kind) {

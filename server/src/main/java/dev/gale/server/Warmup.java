@@ -19,7 +19,9 @@ final class Warmup {
         int max = inference.maxInputLength;
         int vocab = inference.tokenizer.vocabSize();
         int base = vocab > 2000 ? 1000 : 0;   // past the special tokens of most vocabularies
-        int[][] shapes = {{1, 8}, {8, 24}, {32, Math.min(64, max)}, {Math.max(1, Math.min(maxBatchTokens, 2048) / Math.max(1, max / 2)), Math.max(2, max / 2)}};
+        // the last shape, run once, fills the whole token budget: the encoder's scratch memory then has its full size
+        // before the server listens (no allocation spike on the first big batch, and a true memory baseline)
+        int[][] shapes = {{1, 8}, {8, 24}, {32, Math.min(64, max)}, {Math.max(1, maxBatchTokens / Math.max(2, max / 2)), Math.max(2, max / 2)}};
         Inference.Task task = switch (inference.kind) {
             case EMBEDDING -> Inference.Task.POOLED;
             case SPARSE -> Inference.Task.SPARSE;
