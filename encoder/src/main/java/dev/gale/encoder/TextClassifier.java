@@ -51,7 +51,7 @@ public final class TextClassifier extends EncoderTask {
     }
 
     /** The text-classification pipeline's choice: none for regression, sigmoid for multi-label or one label, else softmax. */
-    static Function defaultFunction(String problemType, int labels) {
+    public static Function defaultFunction(String problemType, int labels) {
         if ("regression".equals(problemType)) {
             return Function.NONE;
         }

@@ -598,9 +598,10 @@ public final class GaleServer implements AutoCloseable {
             return new Inference.Job(task, encodings, 0);
         }), timing);
         List<String> labels = inference.labels();
+        // /predict is the text-classification pipeline for rerankers too (none for a regression head, else sigmoid);
+        // /rerank applies the cross-encoder's own activation
         TextClassifier.Function f = raw ? TextClassifier.Function.NONE
-                : inference.kind == Inference.Kind.RERANKER ? (inference.reranker().sigmoid() ? TextClassifier.Function.SIGMOID : TextClassifier.Function.NONE)
-                : inference.classifier().function();
+                : TextClassifier.defaultFunction(inference.problemType(), labels.size());
         return json(g -> {
             if (inputs.batched()) {
                 g.writeStartArray();

@@ -179,6 +179,11 @@ final class Inference implements AutoCloseable {
         return (FillMask) task;
     }
 
+    /** config.json's problem_type, or null. */
+    String problemType() {
+        return task.loaded().heads().problemType();
+    }
+
     /** The labels in id order, for classifiers, rerankers and token classifiers. */
     List<String> labels() {
         return task instanceof TextClassifier c ? c.labels() : task.loaded().heads().labels();
