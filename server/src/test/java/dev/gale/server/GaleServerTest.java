@@ -294,8 +294,8 @@ class GaleServerTest {
         String source = texts.get(5);
         List<String> sentences = texts.subList(6, 12);
         var body = Http.JSON.createObjectNode();
-        body.putObject("inputs").put("source_sentence", source);
-        sentences.forEach(((com.fasterxml.jackson.databind.node.ObjectNode) body.get("inputs")).putArray("sentences")::add);
+        var inputs = body.putObject("inputs").put("source_sentence", source);
+        sentences.forEach(inputs.putArray("sentences")::add);
         JsonNode got = ok(http.post("/similarity", body), "SimilarityResponse");
         float[] a = model.embed(source);
         List<float[]> b = model.embed(sentences);

@@ -36,15 +36,14 @@ class GracefulStopTest {
         List<Throwable> uncaught = Collections.synchronizedList(new ArrayList<>());
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(new IllegalStateException("in thread " + t.getName(), e)));
-        try {
-            GaleServer server = GaleServer.start(ServeOptions.builder("all-minilm-l6-v2").port(0).host("127.0.0.1").warmup(false).build(),
-                    System.out);
+        GaleServer server = GaleServer.start(ServeOptions.builder("all-minilm-l6-v2").port(0).host("127.0.0.1").warmup(false).build(),
+                System.out);
+        try (Socket slow = new Socket()) {
             int port = server.port();
             Http http = new Http(port);
             List<String> longest = Corpus.texts().stream().sorted(Comparator.comparingInt(String::length).reversed()).limit(4).toList();
 
             // a slow reader: /embed_all of 4 x 256 tokens is ~5 MB of JSON, more than the socket buffers hold
-            Socket slow = new Socket();
             slow.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
             slow.setSoTimeout(120_000);
             byte[] body = Http.inputs(longest, "").getBytes(StandardCharsets.UTF_8);
@@ -74,8 +73,13 @@ class GracefulStopTest {
                 // still draining: the write is waited for
             }
             in.transferTo(response);
-            slow.close();
-            JsonNode all = Http.JSON.readTree(httpBody(response.toByteArray()));
+            byte[] whole = httpBody(response.toByteArray());
+            JsonNode all;
+            try {
+                all = Http.JSON.readTree(whole);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError("the slow reader's response was cut short after " + whole.length + " bytes", e);
+            }
             OpenApiValidator.tei().assertValid("EmbedAllResponse", all);
             assertEquals(4, all.size());
 
@@ -92,6 +96,7 @@ class GracefulStopTest {
             }
             assertEquals(List.of(), uncaught);
         } finally {
+            server.stop();   // at once if the test stopped it, else (a failure) now
             Thread.setDefaultUncaughtExceptionHandler(previous);
         }
     }
