@@ -75,18 +75,14 @@ final class Disconnect implements AutoCloseable {
         private void loop() {
             ByteBuffer one = ByteBuffer.allocate(1);
             while (!closed) {
+                java.util.Iterator<SelectionKey> it;
                 try {
                     selector.select(1000);
+                    it = selector.selectedKeys().iterator();
                 } catch (IOException | java.nio.channels.ClosedSelectorException e) {
-                    return;
+                    return;   // closed while selecting: the server is stopping
                 }
-                java.util.Set<SelectionKey> selected;
-                try {
-                    selected = selector.selectedKeys();
-                } catch (java.nio.channels.ClosedSelectorException e) {
-                    return;
-                }
-                for (var it = selected.iterator(); it.hasNext(); ) {
+                while (it.hasNext()) {
                     SelectionKey key = it.next();
                     it.remove();
                     if (!(key.attachment() instanceof Disconnect d)) {

@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -109,7 +110,7 @@ public final class GaleServer implements AutoCloseable {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
             config.router.ignoreTrailingSlashes = true;
-            config.http.prefer405over404 = true;   // GET /embed: 405, as TEI (axum)
+            config.http.prefer405over404 = true;   // GET on a POST route is 405, as TEI's router (axum) answers
             config.routes.post("/embed", ctx -> inference(ctx, "/embed", this::embed));
             config.routes.post("/embed_all", ctx -> inference(ctx, "/embed_all", this::embedAll));
             config.routes.post("/embed_sparse", ctx -> inference(ctx, "/embed_sparse", this::embedSparse));
@@ -134,13 +135,13 @@ public final class GaleServer implements AutoCloseable {
             });
             config.routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || !ctx.res().getContentType().startsWith("application/json")) {
-                    error(ctx, "unmatched", new ApiError(ApiError.Type.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()
+                    unmatched(ctx, new ApiError(ApiError.Type.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()
                             + "; the routes are POST /embed /embed_all /embed_sparse /predict /rerank /similarity /ner /fill_mask"
-                            + " /tokenize /decode /v1/embeddings, GET /health /info /metrics"), false);
+                            + " /tokenize /decode /v1/embeddings, GET /health /info /metrics"));
                 }
             });
-            config.routes.error(405, ctx -> error(ctx, "unmatched", new ApiError(ApiError.Type.METHOD, ctx.method() + " is not allowed on "
-                    + ctx.path()), false));
+            config.routes.error(405, ctx -> unmatched(ctx, new ApiError(ApiError.Type.METHOD, ctx.method() + " is not allowed on "
+                    + ctx.path())));
             config.routes.exception(Exception.class, (e, ctx) -> internal(ctx, "unmatched", e, false));
         });
         app.start();
@@ -337,12 +338,36 @@ public final class GaleServer implements AutoCloseable {
             metrics.queue.observe(timing.queueNanos / 1e9);
             metrics.inference.observe(timing.inferenceNanos / 1e9);
         }
-        ctx.status(200).contentType("application/json").result(body);
-        metrics.answered(route, 200);
+        send(ctx, route, 200, body);
+    }
+
+    /**
+     * Writes the response before the handler returns, so that a request counts as in flight until its bytes are
+     * out: stop() waits for a slow reader's response, not only for the handler (Javalin writes a result after it).
+     */
+    private void send(Context ctx, String route, int status, byte[] body) {
+        ctx.status(status).contentType("application/json");
+        try (OutputStream out = ctx.outputStream()) {
+            out.write(body);
+        } catch (IOException e) {
+            metrics.answered(route, 499);   // the client went away during the response
+            return;
+        }
+        metrics.answered(route, status);
     }
 
     private void error(Context ctx, String route, ApiError e, boolean openai) {
-        byte[] body = json(g -> {
+        send(ctx, route, e.type.status, errorBody(e, openai));
+    }
+
+    /** Javalin's own 404 and 405: its default result replaced by TEI's error body. */
+    private void unmatched(Context ctx, ApiError e) {
+        ctx.status(e.type.status).contentType("application/json").result(errorBody(e, false));
+        metrics.answered("unmatched", e.type.status);
+    }
+
+    private static byte[] errorBody(ApiError e, boolean openai) {
+        return json(g -> {
             g.writeStartObject();
             if (openai) {
                 g.writeStringField("message", e.getMessage());
@@ -353,8 +378,6 @@ public final class GaleServer implements AutoCloseable {
             g.writeStringField("error_type", e.type.name);
             g.writeEndObject();
         });
-        ctx.status(e.type.status).contentType("application/json").result(body);
-        metrics.answered(route, e.type.status);
     }
 
     /** A Gale bug or a backend failure: 424 as TEI's Backend errors, one line to the log, no stack trace to the client. */
