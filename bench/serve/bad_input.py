@@ -270,7 +270,8 @@ def main():
         f = run_suite(server, schemas, max_batch, payload_limit, heavy_text, verbose=(r == 0))
         failures += [f"round {r + 1}: {x}" for x in f]
         print(f"  {len(f)} failure(s) in {time.perf_counter() - t0:.1f} s; RSS {common.rss_kib(a.pid) / 1024:.0f} MB")
-    print(f"idle {a.idle:.0f} s...")
+    settled = settle(server)
+    print(f"server idle again after {settled:.1f} s (no request in flight, the encoder's queue empty); idle {a.idle:.0f} s more...")
     time.sleep(a.idle)
     if not server.health():
         failures.append("/health did not answer 200 after the idle time")
@@ -293,6 +294,22 @@ def main():
     if not held:
         print(f"but the RSS rule is broken: after {after / 1024:.0f} MB > before * 1.10 + 50 MB = {limit / 1024:.0f} MB")
         sys.exit(3)
+
+
+def settle(server, limit=600):
+    """Waits until no request is in flight (te_requests_in_flight 0) and the encoder has finished what it took: the
+    heavy requests of clients that hung up may still be running after their handlers ended. A one-text /embed is
+    answered only after the passes queued before it. Returns the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < limit:
+        status, text = server.request("GET", "/metrics")
+        text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        m = re.search(r"^te_requests_in_flight (\S+)$", text, re.M)
+        if status == 200 and m and float(m.group(1)) == 0:
+            break
+        time.sleep(0.5)
+    server.request("POST", "/embed", json.dumps({"inputs": "idle probe"}).encode())
+    return time.perf_counter() - t0
 
 
 def heap_after_gc(jcmd, pid):
