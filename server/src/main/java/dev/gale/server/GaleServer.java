@@ -465,20 +465,32 @@ public final class GaleServer implements AutoCloseable {
     }
 
     private Inference.Job runTexts(Context ctx, JsonNode request, Timing timing, Inference.Task task, List<Object> inputs, String prompt) throws Exception {
+        int promptTokens = prompt == null ? 0 : inference.promptTokens(prompt);
+        return runTexts(ctx, request, timing, inputs, prompt, (i, e) -> { }, encodings -> new Inference.Job(task, encodings, promptTokens));
+    }
+
+    /**
+     * Tokenizes {@code inputs} (texts or token ids) on the scheduler's pool as the request's truncation fields say,
+     * each encoding passing {@code check} (index, encoding), makes the job and waits for it.
+     */
+    private Inference.Job runTexts(Context ctx, JsonNode request, Timing timing, List<?> inputs, String prompt,
+                                   java.util.function.ObjIntConsumer<Encoding> check,
+                                   java.util.function.Function<List<Encoding>, Inference.Job> job) throws Exception {
         boolean truncate = Requests.bool(request, "truncate", options.autoTruncate());
         Truncation.Direction direction = Requests.direction(request);
         for (Object i : inputs) {
             timing.characters += i instanceof String s ? s.codePointCount(0, s.length()) : 0;
         }
-        int promptTokens = prompt == null ? 0 : inference.promptTokens(prompt);
-        CompletableFuture<Inference.Job> job = inference.submit(() -> {
+        CompletableFuture<Inference.Job> future = inference.submit(() -> {
             List<Encoding> encodings = new ArrayList<>(inputs.size());
             for (int i = 0; i < inputs.size(); i++) {
-                encodings.add(inference.encode(inputs.get(i), prompt, truncate, direction, i));
+                Encoding e = inference.encode(inputs.get(i), prompt, truncate, direction, i);
+                check.accept(e, i);
+                encodings.add(e);
             }
-            return new Inference.Job(task, encodings, promptTokens);
+            return job.apply(encodings);
         });
-        return await(ctx, job, timing);
+        return await(ctx, future, timing);
     }
 
     private byte[] embed(Context ctx, JsonNode request, Timing timing) throws Exception {
@@ -766,18 +778,8 @@ public final class GaleServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ApiError(ApiError.Type.VALIDATION, "`aggregation_strategy`: " + e.getMessage());
         }
-        boolean truncate = Requests.bool(request, "truncate", options.autoTruncate());
-        Truncation.Direction direction = Requests.direction(request);
-        for (String t : texts) {
-            timing.characters += t.length();
-        }
-        Inference.Job job = await(ctx, inference.submit(() -> {
-            List<Encoding> encodings = new ArrayList<>(texts.size());
-            for (int i = 0; i < texts.size(); i++) {
-                encodings.add(inference.encode(texts.get(i), null, truncate, direction, i));
-            }
-            return new Inference.Job(Inference.Task.ENTITIES, encodings, 0, aggregation, texts);
-        }), timing);
+        Inference.Job job = runTexts(ctx, request, timing, texts, null, (e, i) -> { },
+                encodings -> new Inference.Job(Inference.Task.ENTITIES, encodings, 0, aggregation, texts));
         boolean none = aggregation == TokenClassifier.Aggregation.NONE;
         return json(g -> {
             if (batched) {
@@ -816,24 +818,14 @@ public final class GaleServer implements AutoCloseable {
             throw new ApiError(ApiError.Type.VALIDATION, "`top_k` must be at least 1, got " + topK);
         }
         boolean truncate = Requests.bool(request, "truncate", options.autoTruncate());
-        Truncation.Direction direction = Requests.direction(request);
         String mask = inference.fillMask().maskToken();
         int maskId = inference.tokenizer.tokenToId(mask).orElse(-1);
-        for (String t : texts) {
-            timing.characters += t.length();
-        }
-        Inference.Job job = await(ctx, inference.submit(() -> {
-            List<Encoding> encodings = new ArrayList<>(texts.size());
-            for (int i = 0; i < texts.size(); i++) {
-                Encoding e = inference.encode(texts.get(i), null, truncate, direction, i);
-                if (java.util.Arrays.stream(e.ids()).noneMatch(id -> id == maskId)) {
-                    throw new ApiError(ApiError.Type.VALIDATION, "input " + i + " has no mask token " + mask
-                            + (truncate ? " (after truncation to " + inference.maxInputLength + " tokens)" : ""));
-                }
-                encodings.add(e);
+        Inference.Job job = runTexts(ctx, request, timing, texts, null, (e, i) -> {
+            if (java.util.Arrays.stream(e.ids()).noneMatch(id -> id == maskId)) {
+                throw new ApiError(ApiError.Type.VALIDATION, "input " + i + " has no mask token " + mask
+                        + (truncate ? " (after truncation to " + inference.maxInputLength + " tokens)" : ""));
             }
-            return new Inference.Job(Inference.Task.FILL, encodings, 0, topK, texts);
-        }), timing);
+        }, encodings -> new Inference.Job(Inference.Task.FILL, encodings, 0, topK, texts));
         return json(g -> {
             if (batched) {
                 g.writeStartArray();
