@@ -30,11 +30,10 @@ gale_find_jdk() {
 
 # JVM flags every Gale program needs: the Vector API (incubating), native access for memory-mapped
 # weights and Arrow buffers, and what Arrow Java's memory module needs on JDK 25 (java.nio opened,
-# sun.misc.Unsafe allowed), and Tier3DelayOn: without it HotSpot, when its C2 queue is busy, sometimes
-# compiles the GEMM micro-kernel at tier 2 (C1, where Vector API code runs boxed) and never moves it on,
-# about 80 times slower. Kept in step with gale.jvm.args in pom.xml.
+# sun.misc.Unsafe allowed). Kept in step with gale.jvm.args in pom.xml and dev.gale.encoder.JvmFlags. (No JIT
+# flag: the encoder keeps its Vector API kernels out of C1 itself, see cpu/KernelCompilation.java.)
 GALE_JVM_FLAGS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:Tier3DelayOn=100000)
+  --add-opens=java.base/java.nio=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 
 # With TORNADOVM_HOME set to a TornadoVM SDK: GALE_TORNADO_FLAGS gets TornadoVM's JVM flags (its argfile,
 # less the "." it puts on the module path, which would load any jar in the current directory as a

@@ -252,6 +252,7 @@ public final class ScoringPipeline<P extends Scorer.Prepared> {
      */
     public static <P extends Scorer.Prepared> Summary run(Scorer<P> scorer, String input, TableFormat inputFormat, String output,
                                                           TableFormat outputFormat, Options options, Listener listener) throws Exception {
+        dev.gale.encoder.JvmFlags.requireArrowAccess();
         try (BufferAllocator allocator = new RootAllocator();
              TableSource source = TableSource.open(input, inputFormat, options.textColumn(), options.pairColumn(), options.keep(),
                      options.rowsPerBatch(), allocator);

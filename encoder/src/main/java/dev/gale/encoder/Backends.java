@@ -53,6 +53,7 @@ public final class Backends {
     }
 
     static EncoderBackend open(Encoder model, EmbeddingModel.Options options) {
+        JvmFlags.requireVectorApi();
         return providerOf(options.device()).open(model, options.device(), options);
     }
 

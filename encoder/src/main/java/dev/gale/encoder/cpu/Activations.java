@@ -12,6 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code NewGELUActivation}; SiLU is x / (1 + e^-x).
  */
 public final class Activations {
+    static {
+        KernelCompilation.install();   // C2 only, before any of this class's methods can be compiled
+    }
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
     private static final float P = 0.3275911f;

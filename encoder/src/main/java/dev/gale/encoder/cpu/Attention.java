@@ -22,6 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * C = P V is a second GEMM, each row then divided by its sum of exponentials on the way out.
  */
 public final class Attention {
+    static {
+        KernelCompilation.install();   // C2 only, before any of this class's methods can be compiled
+    }
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
 

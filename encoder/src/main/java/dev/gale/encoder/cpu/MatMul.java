@@ -27,6 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * boxed, hundreds of times slower. {@link #matmulScalar} is the control the tests compare with.
  */
 public final class MatMul {
+    static {
+        KernelCompilation.install();   // C2 only, before any of this class's methods can be compiled
+    }
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
     private static final int MR = 4;

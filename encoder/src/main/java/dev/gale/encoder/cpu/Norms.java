@@ -9,6 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>  H hidden size; x and residual are (tokens, H) row-major; gamma and beta are (H) </pre>
  */
 public final class Norms {
+    static {
+        KernelCompilation.install();   // C2 only, before any of this class's methods can be compiled
+    }
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private Norms() {}
