@@ -77,6 +77,7 @@ class GaleEmbeddingModelTest {
                 texts.size(), worstCosine, worstDiff);
         assertEquals(384, adapter.dimension());
         assertEquals(MODEL, adapter.modelName());
+        assertEquals(List.of(), adapter.embedAll(List.of()).content());
     }
 
     @Test

@@ -124,6 +124,13 @@ class GaleSpringEmbeddingModelTest {
                 .getResult().getOutput().length);
     }
 
+    @Test
+    void anEmptyRequestGivesNoEmbeddings() {
+        EmbeddingResponse response = adapter.call(new EmbeddingRequest(List.of(), null));
+        assertEquals(0, response.getResults().size());
+        assertEquals(0, response.getMetadata().getUsage().getPromptTokens());
+    }
+
     static double cosine(float[] a, float[] b) {
         double dot = 0, na = 0, nb = 0;
         for (int i = 0; i < a.length; i++) {
