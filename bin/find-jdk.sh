@@ -1,9 +1,16 @@
 # Sourced by ./build and ./gale: points JAVA_HOME at a JDK 25 or newer.
 # Order: $GALE_JAVA_HOME, $JAVA_HOME, `java` on the PATH, then the usual install folders.
 
+# The feature release of the JDK at $1: from its release file (JAVA_VERSION="25.0.1"), which every JDK build has,
+# else by asking its java (a JVM start, some 0.1-1 s, once per JDK looked at).
 gale_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+  local major=""
+  [ -f "$1/release" ] && major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release")
+  if [ -z "$major" ]; then
+    major=$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
+  fi
+  echo "$major"
 }
 
 gale_find_jdk() {

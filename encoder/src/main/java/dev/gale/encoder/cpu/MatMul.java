@@ -72,11 +72,11 @@ public final class MatMul {
         int n = linear.out();
         int panels = (n + NR - 1) / NR;
         float[] data = new float[Math.multiplyExact(panels * k, NR)];
-        for (int o = 0; o < n; o++) {
-            int q = o / NR;
-            int col = o % NR;
+        for (int q = 0; q < panels; q++) {
+            int j0 = q * NR;
+            int width = Math.min(NR, n - j0);
             for (int p = 0; p < k; p++) {
-                data[(q * k + p) * NR + col] = linear.weight(o, p);
+                linear.inputRow(p, j0, width, data, (q * k + p) * NR);
             }
         }
         return new Packed(data, k, n);

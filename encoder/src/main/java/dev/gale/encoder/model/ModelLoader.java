@@ -14,9 +14,13 @@ import java.lang.foreign.ValueLayout;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -33,6 +37,14 @@ import java.util.OptionalInt;
  * Files are memory-mapped into the given arena; nothing is read whole onto the heap.
  */
 public final class ModelLoader {
+    /**
+     * A directory where a built-in model's ONNX file, inflated from its jar, is kept as a plain file: the first load
+     * writes it there, and later loads memory-map it instead of inflating the jar entry again (90 MB for
+     * all-minilm-l6-v2, most of a second). Its name holds the jar entry's CRC-32 and size, so another jar gets
+     * another file. Unset or empty: no cache. The {@code ./gale} launcher sets it to cli/target/models.
+     */
+    public static final String CACHE_PROPERTY = "gale.model.cache";
+
     private static final PoolingConfig SENTENCE_TRANSFORMERS_DEFAULT = new PoolingConfig(PoolingConfig.Mode.MEAN, false, 0);
 
     private ModelLoader() {}
@@ -294,25 +306,75 @@ public final class ModelLoader {
             if (size <= 0) {
                 throw new ModelLoadException(url + ": unknown or empty resource size");
             }
-            MemorySegment segment = arena.allocate(size, 16);
-            byte[] buffer = new byte[1 << 20];
-            long pos = 0;
-            try (InputStream in = connection.getInputStream()) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    if (pos + n > size) {
-                        throw new ModelLoadException(url + ": resource is longer than its recorded size " + size);
-                    }
-                    MemorySegment.copy(buffer, 0, segment, ValueLayout.JAVA_BYTE, pos, n);
-                    pos += n;
-                }
+            Path cached = connection instanceof JarURLConnection jar ? cachedCopy(jar) : null;
+            if (cached != null && Files.isRegularFile(cached) && Files.size(cached) == size) {
+                return map(cached, arena);
             }
-            if (pos != size) {
-                throw new ModelLoadException(url + ": read " + pos + " bytes, expected " + size + " (truncated jar?)");
+            MemorySegment segment = inflate(url, connection, size, arena);
+            if (cached != null) {
+                keep(segment, cached);
             }
             return segment;
         } catch (IOException | java.net.URISyntaxException e) {
             throw new ModelLoadException(url + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** The file in {@link #CACHE_PROPERTY}'s directory for this jar entry, null when there is no cache. */
+    private static Path cachedCopy(JarURLConnection jar) throws IOException {
+        String dir = System.getProperty(CACHE_PROPERTY, "");
+        if (dir.isEmpty()) {
+            return null;
+        }
+        java.util.jar.JarEntry entry = jar.getJarEntry();
+        String name = entry.getName().substring(entry.getName().lastIndexOf('/') + 1);
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name, extension = dot > 0 ? name.substring(dot) : "";
+        return Path.of(dir).resolve(String.format(Locale.ROOT, "%s-%08x-%d%s", stem, entry.getCrc(), entry.getSize(), extension));
+    }
+
+    /** Writes {@code data} to {@code file} (a temporary file renamed into place), or nothing when it cannot: the cache only saves time. */
+    private static void keep(MemorySegment data, Path file) {
+        Path tmp = null;
+        try {
+            Files.createDirectories(file.getParent());
+            tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = data.asByteBuffer();
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | UnsupportedOperationException e) {
+            try {
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException ignored) {
+                // nothing more to do: the next load inflates the jar entry again
+            }
+        }
+    }
+
+    /** The jar entry behind {@code connection}, inflated into native memory. */
+    private static MemorySegment inflate(URL url, URLConnection connection, long size, Arena arena) throws IOException {
+        MemorySegment segment = arena.allocate(size, 16);
+        byte[] buffer = new byte[1 << 20];
+        long pos = 0;
+        try (InputStream in = connection.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                if (pos + n > size) {
+                    throw new ModelLoadException(url + ": resource is longer than its recorded size " + size);
+                }
+                MemorySegment.copy(buffer, 0, segment, ValueLayout.JAVA_BYTE, pos, n);
+                pos += n;
+            }
+        }
+        if (pos != size) {
+            throw new ModelLoadException(url + ": read " + pos + " bytes, expected " + size + " (truncated jar?)");
+        }
+        return segment;
     }
 }

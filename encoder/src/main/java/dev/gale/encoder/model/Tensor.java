@@ -45,6 +45,17 @@ public record Tensor(String name, DType dtype, long[] shape, MemorySegment data,
         };
     }
 
+    /** dst[offset + j] = element {@code i + j} of the stored data as float, for j in [0, count): one bulk copy for F32. */
+    public void copyTo(long i, float[] dst, int offset, int count) {
+        if (dtype == DType.F32) {
+            MemorySegment.copy(data, F32, i * Float.BYTES, dst, offset, count);
+        } else {
+            for (int j = 0; j < count; j++) {
+                dst[offset + j] = getFloat(i + j);
+            }
+        }
+    }
+
     /** dst[dstOffset + i] += row {@code row} of this (rows, width) tensor, for i in [0, width). */
     public void addRowTo(long row, int width, float[] dst, int dstOffset) {
         long base = row * width;

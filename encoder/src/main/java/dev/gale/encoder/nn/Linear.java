@@ -102,6 +102,36 @@ public record Linear(int in, int out, List<Part> parts) {
         return result;
     }
 
+    /**
+     * dst[offset + j] = W[o + j][i] for j in [0, count): {@code count} consecutive outputs of input {@code i}, as the
+     * CPU backend's packed panels hold them. A bulk copy where the data is stored (in, out), as in ONNX exports.
+     */
+    public void inputRow(int i, int o, int count, float[] dst, int offset) {
+        for (Part p : parts) {
+            if (count == 0) {
+                return;
+            }
+            if (o >= p.rows()) {
+                o -= p.rows();
+                continue;
+            }
+            int n = Math.min(count, p.rows() - o);
+            if (p.weight().transposed()) {
+                p.weight().copyTo((long) i * p.weight().shape()[0] + p.first() + o, dst, offset, n);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    dst[offset + j] = p.weight(o + j, i, in);
+                }
+            }
+            offset += n;
+            count -= n;
+            o = 0;
+        }
+        if (count > 0) {
+            throw new IndexOutOfBoundsException(count + " outputs past the last of " + out);
+        }
+    }
+
     /** Element (o, i) of W. */
     public float weight(int o, int i) {
         for (Part p : parts) {
