@@ -1,0 +1,99 @@
+package dev.gale.examples;
+
+import dev.gale.spark.GaleEmbedder;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Batch scoring on Spark: a Parquet table in, the same rows out with an {@code embedding} column (array of float,
+ * null for a null text), computed by Gale on Spark's executors.
+ * <pre>
+ *   examples/run SparkBatchScoring --input IN.parquet --output OUT.parquet --column text
+ *       [--master local[2]] [--model all-minilm-l6-v2] [--batch-rows 512] [--max-batch-tokens 8192] [--overwrite]
+ * </pre>
+ * or the same arguments after {@code spark-submit --class dev.gale.examples.SparkBatchScoring ...} (see the README,
+ * "Spark"); without --master and outside spark-submit it runs in local[*]. OUT.parquet is a directory of part
+ * files, as Spark writes it; the rows keep the input's order.
+ */
+public final class SparkBatchScoring {
+    private static final Set<String> OPTIONS = Set.of("--input", "--output", "--column", "--master", "--model", "--batch-rows",
+            "--max-batch-tokens");
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts;
+        try {
+            opts = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("SparkBatchScoring: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SparkSession.Builder builder = SparkSession.builder().appName("SparkBatchScoring");
+        if (opts.containsKey("--master")) {
+            builder.master(opts.get("--master"));
+        } else if (!new SparkConf().contains("spark.master")) {   // not under spark-submit
+            builder.master("local[*]");
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            long start = System.nanoTime();
+            Dataset<Row> in = spark.read().parquet(opts.get("--input"));
+            GaleEmbedder embedder = new GaleEmbedder()
+                    .setInputCol(opts.getOrDefault("--column", "text"))
+                    .setOutputCol("embedding")
+                    .setModel(opts.getOrDefault("--model", GaleEmbedder.DEFAULT_MODEL))
+                    .setBatchRows(Integer.parseInt(opts.getOrDefault("--batch-rows", "512")))
+                    .setMaxBatchTokens(Integer.parseInt(opts.getOrDefault("--max-batch-tokens", "8192")));
+            embedder.transform(in).write().mode(opts.containsKey("--overwrite") ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                    .parquet(opts.get("--output"));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long rows = spark.read().parquet(opts.get("--output")).count();   // from the Parquet footers
+            System.err.printf(Locale.ROOT, "SparkBatchScoring: embedded %,d rows in %.1f s (%,.0f rows/s) into %s%n",
+                    rows, seconds, rows / seconds, opts.get("--output"));
+        } catch (Exception e) {
+            if (!(e instanceof AnalysisException || e instanceof IllegalArgumentException)) {
+                throw e;
+            }
+            // bad input (no such file or column, a column of another type): one line, exit 2
+            System.err.println("SparkBatchScoring: " + e.getMessage().lines().findFirst().orElse(""));
+            spark.stop();
+            System.exit(2);
+        }
+        spark.stop();
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--overwrite")) {
+                opts.put("--overwrite", "");
+            } else if (OPTIONS.contains(args[i]) && i + 1 < args.length) {
+                opts.put(args[i], args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown option or missing value: " + args[i]
+                        + " (expected --input IN.parquet --output OUT.parquet [--column text] [--master M] [--model M] "
+                        + "[--batch-rows N] [--max-batch-tokens N] [--overwrite])");
+            }
+        }
+        for (String required : new String[]{"--input", "--output"}) {
+            if (!opts.containsKey(required)) {
+                throw new IllegalArgumentException(required + " is missing (expected --input IN.parquet --output OUT.parquet)");
+            }
+        }
+        for (String number : new String[]{"--batch-rows", "--max-batch-tokens"}) {
+            if (opts.containsKey(number) && !opts.get(number).matches("[1-9][0-9]*")) {
+                throw new IllegalArgumentException(number + " must be a positive integer, got '" + opts.get(number) + "'");
+            }
+        }
+        return opts;
+    }
+}
