@@ -36,12 +36,23 @@ final class OpenApiValidator {
         }
     }
 
-    /** TEI's API description, the test resource tei-openapi.json (see tei-openapi.json.NOTICE). */
-    static OpenApiValidator tei() {
-        try (InputStream in = OpenApiValidator.class.getResourceAsStream("/tei-openapi.json")) {
-            if (in == null) {
-                throw new IllegalStateException("missing test resource /tei-openapi.json");
+    /**
+     * TEI's API description, the project's contract: {@code shared/specs/tei-openapi.json} beside the checkout (found
+     * by walking up from the working directory), not a copy in the repository.
+     */
+    static java.nio.file.Path spec() {
+        for (java.nio.file.Path d = java.nio.file.Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            java.nio.file.Path f = d.resolve("shared/specs/tei-openapi.json");
+            if (java.nio.file.Files.isRegularFile(f)) {
+                return f;
             }
+        }
+        throw new IllegalStateException("no shared/specs/tei-openapi.json beside the checkout (TEI's OpenAPI description, "
+                + "the server's contract) above " + java.nio.file.Path.of("").toAbsolutePath());
+    }
+
+    static OpenApiValidator tei() {
+        try (InputStream in = java.nio.file.Files.newInputStream(spec())) {
             return new OpenApiValidator(new ObjectMapper().readTree(in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
