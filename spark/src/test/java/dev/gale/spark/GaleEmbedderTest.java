@@ -156,9 +156,9 @@ class GaleEmbedderTest {
     @Test
     void sqlFunctionGivesTheSameValues() {
         GaleFunctions.register(SparkTests.spark(), ModelSpec.builder(MODEL).build());
-        SparkTests.read(corpus).where("id < 150").createOrReplaceTempView("docs");
+        SparkTests.read(corpus).where("id < 80").createOrReplaceTempView("docs");
         List<Row> out = SparkTests.spark().sql("SELECT id, gale_embed(text) AS e FROM docs ORDER BY id").collectAsList();
-        assertEquals(150, out.size());
+        assertEquals(80, out.size());
         for (Row row : out) {
             String text = texts.get((int) row.getLong(0));
             if (text == null) {
