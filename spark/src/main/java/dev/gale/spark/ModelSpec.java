@@ -11,7 +11,7 @@ import java.util.Objects;
  * per-JVM cache ({@link GaleModels}). Equal specs share one loaded model.
  *
  * @param model          a built-in alias (its jar on the class path), or a Hugging Face directory or ONNX file that
- *                       every executor can read (a shared file system, or {@code --archives model.zip#model})
+ *                       every executor can read (on a shared file system, or at the same path on every node)
  * @param device         "cpu", or a device id of {@code gale devices}
  * @param maxBatchTokens tokens per encoder pass, bounding activation memory
  * @param dimensions     keep the first N dimensions and renormalize (Matryoshka), 0 for all; embeddings only

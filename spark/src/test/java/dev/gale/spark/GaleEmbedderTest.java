@@ -100,7 +100,7 @@ class GaleEmbedderTest {
 
     @Test
     void pipelineWithVectorOutputSavesAndLoads() throws Exception {
-        Dataset<Row> in = SparkTests.read(corpus).where("id < 300");
+        Dataset<Row> in = SparkTests.read(corpus).where("id < 120");
         GaleEmbedder embedder = new GaleEmbedder().setInputCol("text").setOutputCol("vec").setOutputType("vector")
                 .setDimensions(128).setBatchRows(64).setMaxBatchTokens(2048);
         SQLTransformer after = new SQLTransformer().setStatement("SELECT *, vec IS NOT NULL AS embedded FROM __THIS__");
@@ -120,9 +120,9 @@ class GaleEmbedderTest {
 
         List<Row> before = fitted.transform(in).collectAsList();
         List<Row> again = loaded.transform(in).collectAsList();
-        assertEquals(300, again.size());
+        assertEquals(120, again.size());
         try (EmbeddingModel truncated = EmbeddingModel.load(MODEL, new EmbeddingModel.Options(null, null, 128, 0, 0, 0))) {
-            List<float[]> want = embedInBatches(truncated, texts.subList(0, 300), 64);
+            List<float[]> want = embedInBatches(truncated, texts.subList(0, 120), 64);
             for (int i = 0; i < again.size(); i++) {
                 Row a = before.get(i), b = again.get(i);
                 assertEquals(a.getLong(0), b.getLong(0));
@@ -156,9 +156,9 @@ class GaleEmbedderTest {
     @Test
     void sqlFunctionGivesTheSameValues() {
         GaleFunctions.register(SparkTests.spark(), ModelSpec.builder(MODEL).build());
-        SparkTests.read(corpus).where("id < 150").createOrReplaceTempView("docs");
+        SparkTests.read(corpus).where("id < 80").createOrReplaceTempView("docs");
         List<Row> out = SparkTests.spark().sql("SELECT id, gale_embed(text) AS e FROM docs ORDER BY id").collectAsList();
-        assertEquals(150, out.size());
+        assertEquals(80, out.size());
         for (Row row : out) {
             String text = texts.get((int) row.getLong(0));
             if (text == null) {
