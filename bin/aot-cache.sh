@@ -10,7 +10,7 @@
 # go to stdout, where the command writes its output. A failed training run leaves FILE.failed and its log in
 # FILE.log, and is not tried again until the jars change.
 gale_aot_cache() {
-  local aot="$1" key classpath="" previous="" arg entry mark tmp stale=""
+  local aot="$1" key classpath="" previous="" arg mark tmp stale=""
   shift
   GALE_AOT_FLAGS=()
   [ "${GALE_AOT_CACHE:-on}" = off ] && return 0
@@ -21,18 +21,14 @@ gale_aot_cache() {
   key="$JAVA_HOME|$(tr '\n' ' ' < "$JAVA_HOME/release" 2>/dev/null)|$*"
   mark="$aot"
   [ -f "$aot.failed" ] && mark="$aot.failed"
-  if [ ! -f "$mark" ] || [ "$(cat "$aot.key" 2>/dev/null)" != "$key" ]; then
+  # the class path's jars, and for a folder of jars (lib/*) the folder itself, whose time changes when a jar is
+  # added or removed: one find for them all
+  local entries=()
+  IFS=: read -r -a entries <<< "$classpath"
+  entries=("${entries[@]%/\*}")
+  if [ ! -f "$mark" ] || [ "$(cat "$aot.key" 2>/dev/null)" != "$key" ] \
+     || [ -n "$(find "${entries[@]}" -maxdepth 1 -newer "$mark" -print -quit 2>/dev/null)" ]; then
     stale=yes
-  else
-    local IFS=:
-    for entry in $classpath; do
-      # for a folder of jars (lib/*) the folder itself too: its time changes when a jar is added or removed
-      if [ -n "$(find "${entry%/\*}" -maxdepth 1 -newer "$mark" -print -quit 2>/dev/null)" ]; then
-        stale=yes
-        break
-      fi
-    done
-    unset IFS
   fi
   if [ -n "$stale" ]; then
     rm -f "$aot" "$aot.failed" "$aot.key"

@@ -27,6 +27,14 @@ final class KernelCompilation {
                c1: { Exclude: true } }]
             """;
 
+    /**
+     * Names a file holding {@link #DIRECTIVES} that the JVM was started with ({@code -XX:+UnlockDiagnosticVMOptions
+     * -XX:CompilerDirectivesFile=FILE}), as {@code ./gale} starts it: the directive is in place, and nothing is added.
+     * That spares a one-shot run the platform MBean server, whose start takes 0.2 to 0.5 s. A file that differs
+     * from {@link #DIRECTIVES} (beyond white space) is ignored and the directive added as without it.
+     */
+    static final String GIVEN_PROPERTY = "gale.compiler.directives";
+
     private KernelCompilation() {}
 
     /** Once per JVM: the holder's initializer adds the directive the first time any kernel class initializes. */
@@ -40,6 +48,9 @@ final class KernelCompilation {
     }
 
     private static boolean add() {
+        if (given(System.getProperty(GIVEN_PROPERTY))) {
+            return true;
+        }
         Path file = null;
         try {
             file = Files.createTempFile("gale-compiler-directives-", ".json");
@@ -62,6 +73,18 @@ final class KernelCompilation {
             }
         }
         return false;
+    }
+
+    /** Whether {@code file} (null: none) holds {@link #DIRECTIVES}. */
+    static boolean given(String file) {
+        if (file == null || file.isEmpty()) {
+            return false;
+        }
+        try {
+            return Files.readString(Path.of(file)).replaceAll("\\s", "").equals(DIRECTIVES.replaceAll("\\s", ""));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static void warn(String why) {

@@ -72,11 +72,13 @@ public final class MatMul {
         int n = linear.out();
         int panels = (n + NR - 1) / NR;
         float[] data = new float[Math.multiplyExact(panels * k, NR)];
-        for (int q = 0; q < panels; q++) {
-            int j0 = q * NR;
-            int width = Math.min(NR, n - j0);
-            for (int p = 0; p < k; p++) {
-                linear.inputRow(p, j0, width, data, (q * k + p) * NR);
+        // row p of B (input p's weight to every output) in one read, then dealt out to the panels
+        float[] row = new float[n];
+        for (int p = 0; p < k; p++) {
+            linear.inputRow(p, 0, n, row, 0);
+            for (int q = 0; q < panels; q++) {
+                int j0 = q * NR;
+                System.arraycopy(row, j0, data, (q * k + p) * NR, Math.min(NR, n - j0));
             }
         }
         return new Packed(data, k, n);
