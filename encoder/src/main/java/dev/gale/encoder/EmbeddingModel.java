@@ -133,19 +133,36 @@ public final class EmbeddingModel implements AutoCloseable {
      * false}), the prompt's tokens are left out of the pooling.
      */
     public List<float[]> embed(List<String> texts, String prompt) {
+        return embedCounted(texts, prompt).vectors();
+    }
+
+    /** Vectors, one per text in order, and the number of tokens the encoder ran for them (special and prompt tokens included, after truncation). */
+    public record Embedded(List<float[]> vectors, int tokens) {}
+
+    /**
+     * As {@link #embed(List, String)}, also counting the tokens (what an embedding API reports as its usage).
+     * A null text is a one-line error naming its index.
+     */
+    public Embedded embedCounted(List<String> texts, String prompt) {
         int dims = dimensions();
-        float[] flat = new float[texts.size() * dims];
-        List<String> inputs = prompt == null || prompt.isEmpty() ? texts : texts.stream().map(t -> prompt + t).toList();
+        float[] flat = new float[Math.multiplyExact(texts.size(), dims)];   // (texts, dims)
+        List<String> inputs = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            if (t == null) {
+                throw new IllegalArgumentException("text " + inputs.size() + " is null; Gale embeds text");
+            }
+            inputs.add(prompt == null || prompt.isEmpty() ? t : prompt + t);
+        }
         List<Encoding> encodings = tokenize(inputs);
-        embed(TokenBatch.of(encodings.stream().map(Encoding::ids).toList(), encodings.stream().map(Encoding::typeIds).toList()),
-                MemorySegment.ofArray(flat), promptTokens(prompt));
+        TokenBatch batch = TokenBatch.of(encodings.stream().map(Encoding::ids).toList(), encodings.stream().map(Encoding::typeIds).toList());
+        embed(batch, MemorySegment.ofArray(flat), promptTokens(prompt));
         List<float[]> result = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             float[] v = new float[dims];
             System.arraycopy(flat, i * dims, v, 0, dims);
             result.add(v);
         }
-        return result;
+        return new Embedded(result, batch.tokenCount());
     }
 
     /** Embeds already tokenized texts into {@code out}, (encodings, dimensions) float32 row-major. */

@@ -85,4 +85,24 @@ class SentenceTransformersDirectoryTest {
         assertTrue(worstCosine >= 0.99999, name + ": worst cosine " + worstCosine);
         assertTrue(worstDiff <= 1e-5, name + ": worst max|diff| " + worstDiff);
     }
+
+    @org.junit.jupiter.api.Test
+    void embedCountedNamesANullTextAndCountsWhatTheEncoderRan() throws IOException {
+        String name = directories().findFirst().orElseThrow();
+        Path dir = assemble(HiddenStateFixtures.folder("sentence-transformers/" + name), tmp.resolve(name));
+        try (EmbeddingModel model = EmbeddingModel.load(dir.toString())) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> model.embedCounted(java.util.Arrays.asList("a text", null), null));
+            assertEquals("text 1 is null; Gale embeds text", e.getMessage());
+            // the count is the tokenizer's ids, special tokens and the prompt included; the vectors are embed()'s
+            List<String> texts = List.of("one text", "and a second, longer text");
+            EmbeddingModel.Embedded counted = model.embedCounted(texts, "query: ");
+            int ids = model.tokenize(List.of("query: one text", "query: and a second, longer text")).stream().mapToInt(x -> x.ids().length).sum();
+            assertEquals(ids, counted.tokens());
+            List<float[]> plain = model.embed(texts, "query: ");
+            for (int i = 0; i < texts.size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(plain.get(i), counted.vectors().get(i));
+            }
+        }
+    }
 }

@@ -1,7 +1,5 @@
 package dev.gale.langchain4j;
 
-import dev.gale.encoder.TokenBatch;
-import dev.gale.encoder.tokenizer.Encoding;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.request.EmbeddingInput;
@@ -10,8 +8,6 @@ import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import dev.langchain4j.model.embedding.response.EmbeddingResponseMetadata;
 import dev.langchain4j.model.output.TokenUsage;
 
-import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +27,6 @@ public final class GaleEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private final dev.gale.encoder.EmbeddingModel gale;
     private final String modelName;
     private final String prompt;        // text put before every input, or null
-    private final int promptTokens;     // of them, those pooling leaves out
 
     private GaleEmbeddingModel(Builder b) {
         if (b.model == null || b.model.isBlank()) {
@@ -47,7 +42,6 @@ public final class GaleEmbeddingModel implements EmbeddingModel, AutoCloseable {
         try {
             String p = b.promptName != null ? gale.prompt(b.promptName) : b.prompt != null ? b.prompt : gale.defaultPrompt();
             this.prompt = p == null || p.isEmpty() ? null : p;
-            this.promptTokens = gale.promptTokens(prompt);
         } catch (RuntimeException e) {
             gale.close();
             throw e;
@@ -60,24 +54,11 @@ public final class GaleEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
     @Override
     public EmbeddingResponse doEmbed(EmbeddingRequest request) {
-        List<String> texts = new ArrayList<>(request.inputs().size());
-        for (EmbeddingInput input : request.inputs()) {
-            texts.add(prompt == null ? input.text() : prompt + input.text());
-        }
-        List<Encoding> encodings = gale.tokenize(texts);
-        TokenBatch batch = TokenBatch.of(encodings.stream().map(Encoding::ids).toList(), encodings.stream().map(Encoding::typeIds).toList());
-        int dims = gale.dimensions();
-        float[] flat = new float[Math.multiplyExact(texts.size(), dims)];   // (texts, dims)
-        gale.embed(batch, MemorySegment.ofArray(flat), promptTokens);
-        List<Embedding> embeddings = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            float[] v = new float[dims];
-            System.arraycopy(flat, i * dims, v, 0, dims);
-            embeddings.add(Embedding.from(v));
-        }
+        dev.gale.encoder.EmbeddingModel.Embedded embedded = gale.embedCounted(request.inputs().stream().map(EmbeddingInput::text).toList(), prompt);
+        List<Embedding> embeddings = embedded.vectors().stream().map(Embedding::from).toList();
         return EmbeddingResponse.builder()
                 .embeddings(embeddings)
-                .metadata(EmbeddingResponseMetadata.builder().modelName(modelName).tokenUsage(new TokenUsage(batch.tokenCount())).build())
+                .metadata(EmbeddingResponseMetadata.builder().modelName(modelName).tokenUsage(new TokenUsage(embedded.tokens())).build())
                 .build();
     }
 

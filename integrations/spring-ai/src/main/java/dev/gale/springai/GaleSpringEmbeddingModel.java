@@ -1,7 +1,5 @@
 package dev.gale.springai;
 
-import dev.gale.encoder.TokenBatch;
-import dev.gale.encoder.tokenizer.Encoding;
 import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.Embedding;
@@ -11,7 +9,6 @@ import org.springframework.ai.embedding.EmbeddingRequest;
 import org.springframework.ai.embedding.EmbeddingResponse;
 import org.springframework.ai.embedding.EmbeddingResponseMetadata;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +29,6 @@ public final class GaleSpringEmbeddingModel implements EmbeddingModel, AutoClose
     private final dev.gale.encoder.EmbeddingModel gale;
     private final String modelName;
     private final String prompt;        // text put before every input, or null
-    private final int promptTokens;     // of them, those pooling leaves out
 
     private GaleSpringEmbeddingModel(Builder b) {
         if (b.model == null || b.model.isBlank()) {
@@ -45,7 +41,6 @@ public final class GaleSpringEmbeddingModel implements EmbeddingModel, AutoClose
         try {
             String p = b.prompt != null ? b.prompt : gale.defaultPrompt();
             this.prompt = p == null || p.isEmpty() ? null : p;
-            this.promptTokens = gale.promptTokens(prompt);
         } catch (RuntimeException e) {
             gale.close();
             throw e;
@@ -59,25 +54,12 @@ public final class GaleSpringEmbeddingModel implements EmbeddingModel, AutoClose
     @Override
     public EmbeddingResponse call(EmbeddingRequest request) {
         check(request.getOptions());
-        List<String> texts = new ArrayList<>(request.getInstructions().size());
-        for (String t : request.getInstructions()) {
-            if (t == null) {
-                throw new IllegalArgumentException("text " + texts.size() + " of the request is null; Gale embeds text");
-            }
-            texts.add(prompt == null ? t : prompt + t);
+        dev.gale.encoder.EmbeddingModel.Embedded embedded = gale.embedCounted(request.getInstructions(), prompt);
+        List<Embedding> embeddings = new ArrayList<>(embedded.vectors().size());
+        for (float[] v : embedded.vectors()) {
+            embeddings.add(new Embedding(v, embeddings.size()));
         }
-        List<Encoding> encodings = gale.tokenize(texts);
-        TokenBatch batch = TokenBatch.of(encodings.stream().map(Encoding::ids).toList(), encodings.stream().map(Encoding::typeIds).toList());
-        int dims = gale.dimensions();
-        float[] flat = new float[Math.multiplyExact(texts.size(), dims)];   // (texts, dims)
-        gale.embed(batch, MemorySegment.ofArray(flat), promptTokens);
-        List<Embedding> embeddings = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) {
-            float[] v = new float[dims];
-            System.arraycopy(flat, i * dims, v, 0, dims);
-            embeddings.add(new Embedding(v, i));
-        }
-        int tokens = batch.tokenCount();
+        int tokens = embedded.tokens();
         return new EmbeddingResponse(embeddings, new EmbeddingResponseMetadata(modelName, new DefaultUsage(tokens, 0, tokens)));
     }
 
