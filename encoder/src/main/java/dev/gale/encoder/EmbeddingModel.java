@@ -146,15 +146,7 @@ public final class EmbeddingModel implements AutoCloseable {
     public Embedded embedCounted(List<String> texts, String prompt) {
         int dims = dimensions();
         float[] flat = new float[Math.multiplyExact(texts.size(), dims)];   // (texts, dims)
-        List<String> inputs = new ArrayList<>(texts.size());
-        for (String t : texts) {
-            if (t == null) {
-                throw new IllegalArgumentException("text " + inputs.size() + " is null; Gale embeds text");
-            }
-            inputs.add(prompt == null || prompt.isEmpty() ? t : prompt + t);
-        }
-        List<Encoding> encodings = tokenize(inputs);
-        TokenBatch batch = TokenBatch.of(encodings.stream().map(Encoding::ids).toList(), encodings.stream().map(Encoding::typeIds).toList());
+        TokenBatch batch = tokenize(texts, prompt);
         embed(batch, MemorySegment.ofArray(flat), promptTokens(prompt));
         List<float[]> result = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
@@ -298,6 +290,23 @@ public final class EmbeddingModel implements AutoCloseable {
     /** Transfer and kernel time the device has measured so far; null on the CPU. */
     public DeviceTime deviceTime() {
         return encoder.deviceTime();
+    }
+
+    /**
+     * {@code texts}, each prefixed with {@code prompt} (null or "" for none), tokenized into one padding-free batch
+     * for {@link #embed(TokenBatch, MemorySegment, int)} (with {@link #promptTokens(String)} of the prompt). A null
+     * text is a one-line error naming its index.
+     */
+    public TokenBatch tokenize(List<String> texts, String prompt) {
+        List<String> inputs = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            if (t == null) {
+                throw new IllegalArgumentException("text " + inputs.size() + " is null; Gale embeds text");
+            }
+            inputs.add(prompt == null || prompt.isEmpty() ? t : prompt + t);
+        }
+        List<Encoding> encodings = tokenize(inputs);
+        return TokenBatch.of(encodings.stream().map(Encoding::ids).toList(), encodings.stream().map(Encoding::typeIds).toList());
     }
 
     /** Token ids with special tokens, truncated to {@link #maxLength()}. */

@@ -16,7 +16,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Sentence embeddings of a string column, as {@code gale embed} and {@link EmbeddingModel#embed(List)} compute them
@@ -122,6 +125,12 @@ public final class GaleEmbedder extends GaleTransformer<GaleEmbedder> implements
     private record Embed(ModelSpec spec, boolean vector) implements ChunkScorer {
         @Override
         public Object[][] score(String[][] texts) {
+            return start(texts).get();
+        }
+
+        /** The chunk's texts go to the executor's queue (tokenized there while the encoder runs earlier chunks). */
+        @Override
+        public Pending start(String[][] texts) {
             String[] column = texts[0];
             List<String> present = new ArrayList<>(column.length);
             for (String t : column) {
@@ -129,16 +138,31 @@ public final class GaleEmbedder extends GaleTransformer<GaleEmbedder> implements
                     present.add(t);
                 }
             }
-            List<float[]> vectors = present.isEmpty() ? List.of() : GaleModels.embedding(spec).embed(present);
-            Object[][] out = new Object[column.length][1];
-            int next = 0;
-            for (int r = 0; r < column.length; r++) {
-                if (column[r] != null) {
-                    float[] v = vectors.get(next++);
-                    out[r][0] = vector ? Vectors.dense(widen(v)) : v;
-                }
+            if (present.isEmpty()) {
+                Object[][] nulls = new Object[column.length][1];
+                return () -> nulls;
             }
-            return out;
+            EmbeddingQueue queue = GaleModels.embeddingQueue(spec);
+            CompletableFuture<EmbeddingQueue.Chunk> done = queue.submit(present);
+            int dims = queue.dimensions();
+            return () -> {
+                float[] flat;
+                try {
+                    flat = done.join().vectors;
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+                Object[][] out = new Object[column.length][1];
+                int next = 0;
+                for (int r = 0; r < column.length; r++) {
+                    if (column[r] != null) {
+                        float[] v = Arrays.copyOfRange(flat, next * dims, (next + 1) * dims);
+                        next++;
+                        out[r][0] = vector ? Vectors.dense(widen(v)) : v;
+                    }
+                }
+                return out;
+            };
         }
 
         private static double[] widen(float[] v) {

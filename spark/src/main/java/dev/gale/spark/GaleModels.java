@@ -21,12 +21,18 @@ public final class GaleModels {
     private record Key(Class<?> task, ModelSpec spec) {}
 
     private static final ConcurrentHashMap<Key, AutoCloseable> MODELS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<ModelSpec, EmbeddingQueue> QUEUES = new ConcurrentHashMap<>();
     private static final Pattern LOCAL_MASTER = Pattern.compile("local\\[(\\d+|\\*)(?:,\\s*\\d+)?]");
 
     private GaleModels() {}
 
     public static EmbeddingModel embedding(ModelSpec spec) {
         return get(EmbeddingModel.class, spec, s -> EmbeddingModel.load(s.model(), s.embeddingOptions(threads(s))));
+    }
+
+    /** The executor's one queue to the embedding model of {@code spec} (see {@link EmbeddingQueue}). */
+    static EmbeddingQueue embeddingQueue(ModelSpec spec) {
+        return QUEUES.computeIfAbsent(spec, s -> new EmbeddingQueue(embedding(s), threads(s)));
     }
 
     public static Reranker reranker(ModelSpec spec) {
@@ -54,6 +60,12 @@ public final class GaleModels {
 
     /** Closes and forgets every model of this JVM; tasks still running on one fail. For tests and embedding hosts. */
     public static synchronized void closeAll() {
+        for (ModelSpec s : QUEUES.keySet()) {
+            EmbeddingQueue q = QUEUES.remove(s);
+            if (q != null) {
+                q.close();
+            }
+        }
         for (Key k : MODELS.keySet()) {
             AutoCloseable m = MODELS.remove(k);
             if (m != null) {

@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,8 +32,9 @@ import java.util.NoSuchElementException;
  *                      ({@link GaleModels}), cut into passes of at most maxBatchTokens tokens
  *                   -> each row with the new columns appended, in the same order
  * </pre>
- * One chunk per task is in memory at a time, whatever the partition's size. A subclass names its text columns,
- * its new columns and how a chunk of texts becomes their values ({@link ChunkScorer}).
+ * At most two chunks per task are in memory at a time, whatever the partition's size: the one the task waits for
+ * and the next, which a scorer that can ({@link ChunkScorer#start}) tokenizes meanwhile. A subclass names its text
+ * columns, its new columns and how a chunk of texts becomes their values ({@link ChunkScorer}).
  *
  * @param <T> the transformer itself, so that setters chain
  */
@@ -190,6 +192,21 @@ public abstract class GaleTransformer<T extends GaleTransformer<T>> extends Tran
      */
     public interface ChunkScorer extends Serializable {
         Object[][] score(String[][] texts);
+
+        /**
+         * Starts scoring a chunk and returns what waits for it: a scorer that can prepare a chunk ahead (tokenize
+         * it while the encoder runs the one before) returns before the work is done; by default the chunk is
+         * scored now, on the task's thread.
+         */
+        default Pending start(String[][] texts) {
+            Object[][] done = score(texts);
+            return () -> done;
+        }
+    }
+
+    /** A started chunk's values: {@link #get} waits for them, on the task's thread. */
+    public interface Pending {
+        Object[][] get();
     }
 
     @Override
@@ -238,19 +255,42 @@ public abstract class GaleTransformer<T extends GaleTransformer<T>> extends Tran
         return defaultCopy(extra);
     }
 
-    /** A partition in chunks of {@code rows} rows: rows keep their order, one chunk in memory at a time. */
+    /**
+     * A partition in chunks of {@code rows} rows: rows keep their order. The chunk after the one being waited for is
+     * started first (read from the input on the task's thread, handed to the scorer), so at most two chunks of a
+     * task are in memory at a time, whatever the partition's size.
+     */
     private record Chunks(int[] textIndex, int rows, ChunkScorer scorer) implements MapPartitionsFunction<Row, Row> {
+        private record Started(List<Row> rows, Pending values) {}
+
         @Override
         public Iterator<Row> call(Iterator<Row> input) {
             return new Iterator<>() {
+                private final ArrayDeque<Started> ahead = new ArrayDeque<>(2);
                 private Iterator<Row> chunk = Collections.emptyIterator();
 
                 @Override
                 public boolean hasNext() {
-                    while (!chunk.hasNext() && input.hasNext()) {
-                        chunk = nextChunk(input);
+                    while (!chunk.hasNext()) {
+                        fill();
+                        Started next = ahead.poll();
+                        if (next == null) {
+                            return false;
+                        }
+                        chunk = withValues(next.rows(), next.values().get());
                     }
-                    return chunk.hasNext();
+                    return true;
+                }
+
+                /** Up to two chunks started: the one to wait for next and the one after, on its way meanwhile. */
+                private void fill() {
+                    while (ahead.size() < 2 && input.hasNext()) {
+                        List<Row> in = new ArrayList<>(rows);
+                        while (in.size() < rows && input.hasNext()) {
+                            in.add(input.next());
+                        }
+                        ahead.add(new Started(in, scorer.start(texts(in))));
+                    }
                 }
 
                 @Override
@@ -263,11 +303,7 @@ public abstract class GaleTransformer<T extends GaleTransformer<T>> extends Tran
             };
         }
 
-        private Iterator<Row> nextChunk(Iterator<Row> input) {
-            List<Row> in = new ArrayList<>(rows);
-            while (in.size() < rows && input.hasNext()) {
-                in.add(input.next());
-            }
+        private String[][] texts(List<Row> in) {
             String[][] texts = new String[textIndex.length][in.size()];
             for (int c = 0; c < textIndex.length; c++) {
                 if (textIndex[c] >= 0) {
@@ -277,7 +313,10 @@ public abstract class GaleTransformer<T extends GaleTransformer<T>> extends Tran
                     }
                 }
             }
-            Object[][] added = scorer.score(texts);
+            return texts;
+        }
+
+        private static Iterator<Row> withValues(List<Row> in, Object[][] added) {
             List<Row> out = new ArrayList<>(in.size());
             for (int r = 0; r < in.size(); r++) {
                 Row row = in.get(r);

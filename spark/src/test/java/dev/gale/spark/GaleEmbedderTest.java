@@ -99,6 +99,23 @@ class GaleEmbedderTest {
     }
 
     @Test
+    void chunksOfOneRowIncludingNullOnesKeepOrderThroughTheReadAhead() {
+        int n = 3 * SparkTests.NULL_EVERY + 2;   // several null rows, each a chunk of its own
+        List<Row> out = new GaleEmbedder().setInputCol("text").setBatchRows(1).transform(SparkTests.read(corpus).limit(n)).collectAsList();
+        assertEquals(n, out.size());
+        for (int i = 0; i < n; i++) {
+            Row row = out.get(i);
+            assertEquals(i, row.getLong(0), "row order");
+            if (texts.get(i) == null) {
+                assertTrue(row.isNullAt(2), "row " + i);
+            } else {
+                double cos = SparkTests.cosine(floats(row.getList(2)), expected.get(i));
+                assertTrue(cos >= COSINE, "row " + i + ": cosine " + cos);
+            }
+        }
+    }
+
+    @Test
     void pipelineWithVectorOutputSavesAndLoads() throws Exception {
         Dataset<Row> in = SparkTests.read(corpus).where("id < 120");
         GaleEmbedder embedder = new GaleEmbedder().setInputCol("text").setOutputCol("vec").setOutputType("vector")
