@@ -1,6 +1,7 @@
 package dev.gale.langchain4j;
 
 import dev.gale.encoder.EncoderTask;
+import dev.gale.encoder.ModelBuilder;
 import dev.gale.encoder.Reranker;
 import dev.gale.encoder.tokenizer.Encoding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -28,12 +29,12 @@ public final class GaleScoringModel implements ScoringModel, AutoCloseable {
     private final Reranker reranker;
     private final boolean raw;
 
-    private GaleScoringModel(Builder b) {
-        if (b.model == null || b.model.isBlank()) {
+    private GaleScoringModel(String model, EncoderTask.Options options, boolean raw) {
+        if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("GaleScoringModel needs a model: a cross-encoder's Hugging Face directory or ONNX file");
         }
-        this.reranker = Reranker.load(b.model, new EncoderTask.Options(b.maxLength, b.threads, b.maxBatchTokens, b.device));
-        this.raw = b.raw;
+        this.reranker = Reranker.load(model, options);
+        this.raw = raw;
     }
 
     public static Builder builder() {
@@ -67,46 +68,11 @@ public final class GaleScoringModel implements ScoringModel, AutoCloseable {
         reranker.close();
     }
 
-    /** 0 fields keep the model's own value. */
-    public static final class Builder {
-        private String model;
-        private String device = "cpu";
-        private int threads;
-        private int maxBatchTokens;
-        private int maxLength;
+    /** 0 fields keep the model's own value; the setters of {@link ModelBuilder}. */
+    public static final class Builder extends ModelBuilder<Builder> {
         private boolean raw;
 
         private Builder() {}
-
-        /** A one-label cross-encoder: a Hugging Face directory or an ONNX file. */
-        public Builder model(String model) {
-            this.model = model;
-            return this;
-        }
-
-        /** {@code cpu} (the default) or a device id of {@code gale devices}. */
-        public Builder device(String device) {
-            this.device = device;
-            return this;
-        }
-
-        /** CPU threads; 0 (the default) for all cores. */
-        public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        /** Tokens per encoder pass; 0 for Gale's default (8192). */
-        public Builder maxBatchTokens(int maxBatchTokens) {
-            this.maxBatchTokens = maxBatchTokens;
-            return this;
-        }
-
-        /** Tokens per (query, segment) pair, cut longest-first; 0 for the model's. */
-        public Builder maxLength(int maxLength) {
-            this.maxLength = maxLength;
-            return this;
-        }
 
         /** Raw logits instead of the model's activation (sigmoid); false by default. */
         public Builder raw(boolean raw) {
@@ -116,7 +82,7 @@ public final class GaleScoringModel implements ScoringModel, AutoCloseable {
 
         /** Loads the model. */
         public GaleScoringModel build() {
-            return new GaleScoringModel(this);
+            return new GaleScoringModel(model, taskOptions(), raw);
         }
     }
 }

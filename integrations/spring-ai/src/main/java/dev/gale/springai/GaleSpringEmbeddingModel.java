@@ -1,5 +1,6 @@
 package dev.gale.springai;
 
+import dev.gale.encoder.ModelBuilder;
 import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.Embedding;
@@ -30,16 +31,15 @@ public final class GaleSpringEmbeddingModel implements EmbeddingModel, AutoClose
     private final String modelName;
     private final String prompt;        // text put before every input, or null
 
-    private GaleSpringEmbeddingModel(Builder b) {
-        if (b.model == null || b.model.isBlank()) {
+    private GaleSpringEmbeddingModel(String model, dev.gale.encoder.EmbeddingModel.Options options, String prompt) {
+        if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("GaleSpringEmbeddingModel needs a model (gale.embedding.model): a built-in alias "
                     + "(all-minilm-l6-v2, bge-small-en-v1.5), a Hugging Face model directory or an ONNX file");
         }
-        this.modelName = b.model;
-        this.gale = dev.gale.encoder.EmbeddingModel.load(b.model, new dev.gale.encoder.EmbeddingModel.Options(
-                null, b.normalize, b.dimensions, b.maxLength, b.threads, b.maxBatchTokens, b.device));
+        this.modelName = model;
+        this.gale = dev.gale.encoder.EmbeddingModel.load(model, options);
         try {
-            String p = b.prompt != null ? b.prompt : gale.defaultPrompt();
+            String p = prompt != null ? prompt : gale.defaultPrompt();
             this.prompt = p == null || p.isEmpty() ? null : p;
         } catch (RuntimeException e) {
             gale.close();
@@ -107,70 +107,13 @@ public final class GaleSpringEmbeddingModel implements EmbeddingModel, AutoClose
         gale.close();
     }
 
-    /** Null / 0 fields keep the model's own value. */
-    public static final class Builder {
-        private String model;
-        private String device = "cpu";
-        private int threads;
-        private int maxBatchTokens;
-        private int maxLength;
-        private Boolean normalize;
-        private int dimensions;
-        private String prompt;
-
+    /** Null / 0 fields keep the model's own value; the setters of {@link ModelBuilder} and {@link ModelBuilder.Embedding}. */
+    public static final class Builder extends ModelBuilder.Embedding<Builder> {
         private Builder() {}
-
-        /** A built-in alias ({@code all-minilm-l6-v2}, {@code bge-small-en-v1.5}; their jar on the class path), a Hugging Face directory or an ONNX file. */
-        public Builder model(String model) {
-            this.model = model;
-            return this;
-        }
-
-        /** {@code cpu} (the default, also for null) or a device id of {@code gale devices}. */
-        public Builder device(String device) {
-            this.device = device;
-            return this;
-        }
-
-        /** CPU threads; 0 (the default) for all cores. */
-        public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        /** Tokens per encoder pass, bounding activation memory; 0 for Gale's default (8192). */
-        public Builder maxBatchTokens(int maxBatchTokens) {
-            this.maxBatchTokens = maxBatchTokens;
-            return this;
-        }
-
-        /** Tokens per text including special tokens, longer texts truncated; 0 for the model's. */
-        public Builder maxLength(int maxLength) {
-            this.maxLength = maxLength;
-            return this;
-        }
-
-        /** L2-normalize the vectors; null (the default) for the model's own choice. */
-        public Builder normalize(Boolean normalize) {
-            this.normalize = normalize;
-            return this;
-        }
-
-        /** Keep the first N dimensions (Matryoshka, renormalized); 0 for all. */
-        public Builder dimensions(int dimensions) {
-            this.dimensions = dimensions;
-            return this;
-        }
-
-        /** Text put before every input (e.g. {@code "query: "}); "" for none; null for the model's default prompt. */
-        public Builder prompt(String prompt) {
-            this.prompt = prompt;
-            return this;
-        }
 
         /** Loads the model. */
         public GaleSpringEmbeddingModel build() {
-            return new GaleSpringEmbeddingModel(this);
+            return new GaleSpringEmbeddingModel(model, embeddingOptions(), prompt);
         }
     }
 }
