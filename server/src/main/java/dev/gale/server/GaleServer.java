@@ -357,6 +357,11 @@ public final class GaleServer implements AutoCloseable {
     }
 
     private void error(Context ctx, String route, ApiError e, boolean openai) {
+        if (e.type == ApiError.Type.PAYLOAD) {
+            // the rest of the body is not read, so the connection cannot carry another request: say so, or a client
+            // that pools connections may send its next request on it as Jetty closes it ("received no bytes")
+            ctx.header("Connection", "close");
+        }
         send(ctx, route, e.type.status, errorBody(e, openai));
     }
 
