@@ -302,19 +302,42 @@ public final class GaleServer implements AutoCloseable {
         }
     }
 
+    /**
+     * How much of a body over the limit is read and dropped before the 413 goes out. The connection is closed after
+     * the answer (its body is not Gale's to keep), and closing a socket with bytes still unread makes the kernel
+     * reset it, which can destroy the answer on its way to the client ("received no bytes"); a body up to this much
+     * past the limit is read to its end first, so that the client gets its 413. Larger ones are cut off unread.
+     */
+    static final long DRAIN_BYTES = 16L << 20;
+
     /** The request body, refused with 413 past --payload-limit, whether or not it says its length. */
     private byte[] body(Context ctx) throws IOException {
         long limit = options.payloadLimit();
         long declared = ctx.req().getContentLengthLong();
-        if (declared > limit) {
-            throw payloadTooLarge(declared);
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > limit) {
+                drain(in);
+                throw payloadTooLarge(declared);
+            }
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (body.length > limit) {
+                drain(in);
                 throw payloadTooLarge(-1);
             }
             return body;
+        }
+    }
+
+    /** Reads and drops up to {@link #DRAIN_BYTES} of what is left of a refused body. */
+    private static void drain(InputStream in) {
+        try {
+            byte[] buffer = new byte[64 << 10];
+            long left = DRAIN_BYTES;
+            for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client stopped sending: the 413 still goes out
         }
     }
 
