@@ -90,6 +90,11 @@ public final class GaleClassifier extends GaleTransformer<GaleClassifier> implem
 
     private record Classify(ModelSpec spec) implements ChunkScorer {
         @Override
+        public void load() {
+            GaleModels.classifier(spec);
+        }
+
+        @Override
         public Object[][] score(String[][] texts) {
             int n = texts[0].length;
             List<String> a = new ArrayList<>(n), b = new ArrayList<>(n);

@@ -124,6 +124,11 @@ public final class GaleEmbedder extends GaleTransformer<GaleEmbedder> implements
 
     private record Embed(ModelSpec spec, boolean vector) implements ChunkScorer {
         @Override
+        public void load() {
+            GaleModels.embeddingQueue(spec);
+        }
+
+        @Override
         public Object[][] score(String[][] texts) {
             return start(texts).get();
         }

@@ -48,6 +48,24 @@ public final class GaleModels {
         return (T) MODELS.computeIfAbsent(new Key(task, spec), k -> load.apply(k.spec()));
     }
 
+    /**
+     * Starts {@code load} on a thread of its own and returns at once. In local mode the driver's JVM is the
+     * executor, so a transformer loads its model there while Spark plans the job and starts the first task, which
+     * then finds it loaded (or waits for the rest of the load: the map holds one load per model). A load that fails
+     * here is left for the task, which loads again and reports the error as its own.
+     */
+    static void loadAhead(Runnable load) {
+        Thread t = new Thread(() -> {
+            try {
+                load.run();
+            } catch (RuntimeException | Error e) {
+                // the task's own load reports it
+            }
+        }, "gale-spark-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Whether this JVM holds the {@code task} model of {@code spec}. */
     static boolean isLoaded(Class<?> task, ModelSpec spec) {
         return MODELS.containsKey(new Key(task, spec));

@@ -91,6 +91,11 @@ public final class GaleScorer extends GaleTransformer<GaleScorer> implements Def
 
     private record Score(ModelSpec spec, boolean raw) implements ChunkScorer {
         @Override
+        public void load() {
+            GaleModels.reranker(spec);
+        }
+
+        @Override
         public Object[][] score(String[][] texts) {
             int n = texts[0].length;
             List<String> a = new ArrayList<>(n), b = new ArrayList<>(n);

@@ -202,6 +202,9 @@ public abstract class GaleTransformer<T extends GaleTransformer<T>> extends Tran
             Object[][] done = score(texts);
             return () -> done;
         }
+
+        /** Loads the model {@link #score} uses into this JVM, if it is not there yet ({@link GaleModels}). */
+        void load();
     }
 
     /** A started chunk's values: {@link #get} waits for them, on the task's thread. */
@@ -247,7 +250,11 @@ public abstract class GaleTransformer<T extends GaleTransformer<T>> extends Tran
         for (int c = 0; c < index.length; c++) {
             index[c] = columns.get(c) == null ? -1 : dataset.schema().fieldIndex(columns.get(c));
         }
-        return dataset.toDF().mapPartitions(new Chunks(index, getBatchRows(), scorer()), Encoders.row(schema));
+        ChunkScorer scorer = scorer();
+        if (dataset.sparkSession().sparkContext().isLocal()) {
+            GaleModels.loadAhead(scorer::load);   // this JVM is the executor: load while Spark plans the job
+        }
+        return dataset.toDF().mapPartitions(new Chunks(index, getBatchRows(), scorer), Encoders.row(schema));
     }
 
     @Override
