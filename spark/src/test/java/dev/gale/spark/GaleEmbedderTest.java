@@ -204,6 +204,22 @@ class GaleEmbedderTest {
         assertThrows(IllegalArgumentException.class, () -> new GaleEmbedder().setOutputType("matrix"));
     }
 
+    @Test
+    void aModelThatIsNotThereIsOneLineAtTransform(@TempDir Path empty) {
+        Dataset<Row> in = SparkTests.read(corpus);
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> new GaleEmbedder().setInputCol("text").setModel("no-such-model").transform(in));
+        assertEquals("GaleEmbedder: model 'no-such-model' is neither a built-in model (all-minilm-l6-v2, bge-small-en-v1.5) "
+                + "nor an existing file or directory", unknown.getMessage());
+        IllegalArgumentException noWeights = assertThrows(IllegalArgumentException.class,
+                () -> new GaleScorer().setInputCol("text").setPairCol("text").setModel(empty.toString()).transform(in));
+        assertEquals("GaleScorer: " + empty + ": no model.safetensors, model.safetensors.index.json, model.onnx or onnx/model.onnx"
+                + " in this directory", noWeights.getMessage());
+        IllegalArgumentException sql = assertThrows(IllegalArgumentException.class,
+                () -> GaleFunctions.register(SparkTests.spark(), "bad_embed", ModelSpec.builder("no-such-model").build()));
+        assertTrue(sql.getMessage().startsWith("bad_embed: model 'no-such-model' is neither a built-in model"), sql.getMessage());
+    }
+
     static float[] floats(List<Float> list) {
         float[] v = new float[list.size()];
         for (int i = 0; i < v.length; i++) {

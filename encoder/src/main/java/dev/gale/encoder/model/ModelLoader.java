@@ -60,6 +60,20 @@ public final class ModelLoader {
     }
 
     /**
+     * Fails as {@link #load} would where {@code spec} names no model: an unknown alias, a built-in model whose jar is
+     * not on the class path, a path that does not exist, a directory without weights or a file of another kind.
+     * Reads no weights; a model that passes may still fail to load (a corrupt file, an unsupported architecture).
+     */
+    public static void checkExists(String spec) {
+        Optional<BuiltinModel> builtin = builtin(spec);
+        if (builtin.isPresent()) {
+            resource(builtin.get(), builtin.get().onnxResource());
+        } else {
+            locate(spec);
+        }
+    }
+
+    /**
      * The ONNX export that {@link #load} reads for {@code spec}, for runtimes that read ONNX themselves
      * (ONNX Runtime in {@code gale bench}): a class path resource for a built-in alias, else a file. Empty
      * for a safetensors model, which has none.
