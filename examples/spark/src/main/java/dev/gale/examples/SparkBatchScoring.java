@@ -1,8 +1,10 @@
 package dev.gale.examples;
 
+import dev.gale.encoder.model.ModelLoadException;
 import dev.gale.spark.GaleEmbedder;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Batch scoring on Spark: a Parquet table in, the same rows out with an {@code embedding} column (array of float,
@@ -59,22 +62,61 @@ public final class SparkBatchScoring {
                     .setModel(opts.getOrDefault("--model", GaleEmbedder.DEFAULT_MODEL))
                     .setBatchRows(Integer.parseInt(opts.getOrDefault("--batch-rows", "512")))
                     .setMaxBatchTokens(Integer.parseInt(opts.getOrDefault("--max-batch-tokens", "8192")));
-            embedder.transform(in).write().mode(opts.containsKey("--overwrite") ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-                    .parquet(opts.get("--output"));
+            Dataset<Row> out = embedder.transform(in);
+            writeWhole(spark, out, opts.get("--output"), opts.containsKey("--overwrite"));
             double seconds = (System.nanoTime() - start) / 1e9;
             long rows = rowsWritten(spark, opts.get("--output"));
             System.err.printf(Locale.ROOT, "SparkBatchScoring: embedded %,d rows in %.1f s (%,.0f rows/s) into %s%n",
                     rows, seconds, rows / seconds, opts.get("--output"));
         } catch (Exception e) {
-            if (!(e instanceof AnalysisException || e instanceof IllegalArgumentException)) {
+            // bad input: no such file or column, a column of another type (at transform), a model that does not load
+            // (in an executor's task: the job fails with it as a cause); anything else is a bug, with its trace
+            Throwable bad = e instanceof AnalysisException || e instanceof IllegalArgumentException ? e : modelLoadCause(e);
+            if (bad == null) {
                 throw e;
             }
-            // bad input (no such file or column, a column of another type): one line, exit 2
-            System.err.println("SparkBatchScoring: " + e.getMessage().lines().findFirst().orElse(""));
+            System.err.println("SparkBatchScoring: " + bad.getMessage().lines().findFirst().orElse(""));
             spark.stop();
             System.exit(2);
         }
         spark.stop();
+    }
+
+    /**
+     * Writes {@code out} as Parquet into a hidden folder beside {@code dir}, and only when the whole job has
+     * succeeded moves it to {@code dir} (replacing what was there, with --overwrite): a failed job leaves neither a
+     * partial output nor an empty folder, and an older output stays as it was.
+     */
+    private static void writeWhole(SparkSession spark, Dataset<Row> out, String dir, boolean overwrite) throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        FileSystem fs = new Path(dir).getFileSystem(conf);
+        Path target = fs.makeQualified(new Path(dir));
+        if (fs.exists(target) && !overwrite) {
+            throw new IllegalArgumentException(dir + " already exists (--overwrite replaces it)");
+        }
+        Path staging = new Path(target.getParent(), "." + target.getName() + ".writing-" + UUID.randomUUID());
+        try {
+            out.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+            if (fs.exists(target) && !fs.delete(target, true)) {
+                throw new IOException("could not remove the old " + dir);
+            }
+            if (!fs.rename(staging, target)) {
+                throw new IOException("could not move " + staging + " to " + dir);
+            }
+        } finally {
+            if (fs.exists(staging)) {
+                fs.delete(staging, true);
+            }
+        }
+    }
+
+    private static Throwable modelLoadCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ModelLoadException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** The rows of the part files in {@code dir}, from their Parquet footers (no Spark job). */
