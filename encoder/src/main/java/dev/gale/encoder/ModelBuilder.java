@@ -16,7 +16,7 @@ public abstract class ModelBuilder<B extends ModelBuilder<B>> {
     protected ModelBuilder() {}
 
     @SuppressWarnings("unchecked")
-    private B self() {
+    protected final B self() {
         return (B) this;
     }
 
@@ -71,27 +71,22 @@ public abstract class ModelBuilder<B extends ModelBuilder<B>> {
 
         protected Embedding() {}
 
-        @SuppressWarnings("unchecked")
-        private B me() {
-            return (B) this;
-        }
-
         /** L2-normalize the vectors; null (the default) for the model's own choice. */
         public B normalize(Boolean normalize) {
             this.normalize = normalize;
-            return me();
+            return self();
         }
 
         /** Keep the first N dimensions (Matryoshka, renormalized); 0 for all. */
         public B dimensions(int dimensions) {
             this.dimensions = dimensions;
-            return me();
+            return self();
         }
 
         /** Text put before every input (e.g. {@code "query: "}); "" for none; null (unset) for the model's default prompt. */
         public B prompt(String prompt) {
             this.prompt = prompt;
-            return me();
+            return self();
         }
 
         /** The options for {@link EmbeddingModel#load(String, EmbeddingModel.Options)}. */

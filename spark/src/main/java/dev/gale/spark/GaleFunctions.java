@@ -1,7 +1,5 @@
 package dev.gale.spark;
 
-import dev.gale.encoder.model.ModelLoadException;
-import dev.gale.encoder.model.ModelLoader;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
@@ -26,13 +24,7 @@ public final class GaleFunctions {
 
     /** Registers an embedding function called {@code name} (several models may have a function each). */
     public static void register(SparkSession spark, String name, ModelSpec spec) {
-        if (spark.sparkContext().isLocal()) {   // this JVM is the executor: a model that is not there is an error now
-            try {
-                ModelLoader.checkExists(spec.model());
-            } catch (ModelLoadException e) {
-                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-            }
-        }
+        GaleModels.checkModelIfLocal(spark, spec.model(), name);
         spark.udf().register(name, new Embed(spec), DataTypes.createArrayType(DataTypes.FloatType, false));
     }
 

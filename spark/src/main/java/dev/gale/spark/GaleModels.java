@@ -3,8 +3,11 @@ package dev.gale.spark;
 import dev.gale.encoder.EmbeddingModel;
 import dev.gale.encoder.Reranker;
 import dev.gale.encoder.TextClassifier;
+import dev.gale.encoder.model.ModelLoadException;
+import dev.gale.encoder.model.ModelLoader;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
+import org.apache.spark.sql.SparkSession;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -46,6 +49,23 @@ public final class GaleModels {
     @SuppressWarnings("unchecked")
     private static <T extends AutoCloseable> T get(Class<T> task, ModelSpec spec, Function<ModelSpec, T> load) {
         return (T) MODELS.computeIfAbsent(new Key(task, spec), k -> load.apply(k.spec()));
+    }
+
+    /**
+     * In local mode, where the driver's JVM is the executor, fails now, as {@code who}'s bad input, where
+     * {@code model} names no model ({@link ModelLoader#checkExists}); on a cluster the executors find the model, so
+     * it is left to them. Whether {@code spark} runs in local mode is returned.
+     */
+    static boolean checkModelIfLocal(SparkSession spark, String model, String who) {
+        if (!spark.sparkContext().isLocal()) {
+            return false;
+        }
+        try {
+            ModelLoader.checkExists(model);
+        } catch (ModelLoadException e) {
+            throw new IllegalArgumentException(who + ": " + e.getMessage(), e);
+        }
+        return true;
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.gale.spark;
 
 import dev.gale.encoder.EmbeddingModel;
-import dev.gale.encoder.model.ModelLoadException;
-import dev.gale.encoder.model.ModelLoader;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
@@ -253,15 +251,8 @@ public abstract class GaleTransformer<T extends GaleTransformer<T>> extends Tran
             index[c] = columns.get(c) == null ? -1 : dataset.schema().fieldIndex(columns.get(c));
         }
         ChunkScorer scorer = scorer();
-        if (dataset.sparkSession().sparkContext().isLocal()) {
-            // this JVM is the executor: a model that is not there is an error now, as a bad column is, and the
-            // model loads while Spark plans the job
-            try {
-                ModelLoader.checkExists(getModel());
-            } catch (ModelLoadException e) {
-                throw new IllegalArgumentException(getClass().getSimpleName() + ": " + e.getMessage(), e);
-            }
-            GaleModels.loadAhead(scorer::load);
+        if (GaleModels.checkModelIfLocal(dataset.sparkSession(), getModel(), getClass().getSimpleName())) {
+            GaleModels.loadAhead(scorer::load);   // this JVM is the executor: the model loads while Spark plans the job
         }
         return dataset.toDF().mapPartitions(new Chunks(index, getBatchRows(), scorer), Encoders.row(schema));
     }
